@@ -1,0 +1,264 @@
+"""The chart model: every template of a chart and its subcharts, and Helm's hook order.
+
+Helm renders the templates of a chart and of all its enabled subcharts into one map and sorts
+all hooks together (reference §7): files in `sort.Strings` order of their rendered path
+(``<chart>/charts/<sub>/templates/...`` before ``<chart>/templates/...``), documents in file
+order, a stable pre-sort by kind (`InstallOrder`), then per event a stable sort by weight and then
+``metadata.name`` (§3.1 — Helm's docs say kind before name; the code compares the name first).
+
+The chart is kept current by `update`/`remove` (editor buffers and file-watcher events); reading
+a file from disk is the only I/O here, and nothing from the chart is ever executed.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+
+from ..knowledge.annotations import EVENT_NAMES
+from ..knowledge.kinds import kind_rank
+from .hook_model import Resource, TemplateAnalysis, analyse_template
+
+TEMPLATE_SUFFIXES = (".yaml", ".yml", ".tpl", ".json", ".txt")
+#: Larger files are not analysed (a diagnostic says so); generated CRD bundles reach a few MB.
+MAX_TEMPLATE_BYTES = 4 * 1024 * 1024
+
+
+def find_chart_root(path: Path) -> Path | None:
+    """The outermost chart that renders ``path``: umbrella charts include ``charts/<sub>/``."""
+    here = path if path.is_dir() else path.parent
+    root = None
+    for folder in (here, *here.parents):
+        if (folder / "Chart.yaml").is_file():
+            root = folder
+            # A subchart lives in <parent>/charts/<sub>; keep climbing while that holds.
+            if folder.parent.name == "charts" and (folder.parent.parent / "Chart.yaml").is_file():
+                continue
+            break
+        if root is not None:
+            break
+    return root
+
+
+def read_text(path: Path) -> str | None:
+    """A template's text, or None for binary, oversized or unreadable files."""
+    try:
+        if path.stat().st_size > MAX_TEMPLATE_BYTES:
+            return None
+        data = path.read_bytes()
+    except OSError:
+        return None
+    if b"\0" in data:
+        return None
+    return data.decode("utf-8", errors="replace")
+
+
+def is_template_file(path: Path) -> bool:
+    return path.suffix in TEMPLATE_SUFFIXES and "templates" in path.parts and path.name != "NOTES.txt"
+
+
+@dataclass
+class HookEntry:
+    """One hook in one event's execution order."""
+
+    resource: Resource
+    template: TemplateAnalysis
+    event: str
+    #: Helm's weight (None when templated).
+    weight: int | None
+    #: Rendered name, or the source text when templated (see `name_order`).
+    name: str
+    #: Position in file order (the stable sorts keep it for full ties).
+    file_rank: int
+
+    @property
+    def path(self) -> str:
+        return self.template.path
+
+    @property
+    def label(self) -> str:
+        return self.resource.name or self.resource.name_raw or "(unnamed)"
+
+
+def name_order(a: str, b: str) -> int | None:
+    """Compare two names as written, returning -1/0/1, or None when the order is unknown.
+
+    Templated names usually share their templated prefix (``{{ include "x.fullname" . }}-...``):
+    after the common prefix, the rest decides when it holds no action.
+    """
+    if a == b:
+        return 0
+    i = 0
+    while i < min(len(a), len(b)) and a[i] == b[i]:
+        i += 1
+    ra, rb = a[i:], b[i:]
+    if "{{" in ra or "{{" in rb or "}}" in ra or "}}" in rb:
+        return None
+    if "{{" in a[:i] and a[:i].count("{{") != a[:i].count("}}"):
+        return None  # the difference is inside an action
+    # Go compares strings byte-wise; Python's code-point order is the same for UTF-8.
+    return -1 if ra < rb else 1
+
+
+@dataclass
+class Chart:
+    """A chart root and the analysis of each of its templates (subcharts included)."""
+
+    root: Path
+    name: str
+    helm_version: str = "4"
+    templates: dict[str, TemplateAnalysis] = field(default_factory=dict)
+    #: Rendered path (``<chart>/templates/x.yaml``) of each file, for Helm's file order.
+    render_paths: dict[str, str] = field(default_factory=dict)
+    #: Optional hook for issue-6 style resolution of helper/values annotations.
+    enrich: Callable[[TemplateAnalysis, "Chart"], None] | None = None
+    _order_cache: dict[str, list[HookEntry]] | None = None
+
+    # -- loading ---------------------------------------------------------------------------
+
+    @classmethod
+    def load(cls, root: Path, texts: dict[str, str] | None = None, helm_version: str = "4") -> "Chart":
+        """Index every template of ``root``; ``texts`` overrides disk (open editor buffers)."""
+        chart = cls(root=root, name=_chart_name(root), helm_version=helm_version)
+        texts = texts or {}
+        for path in chart.template_files():
+            key = str(path)
+            text = texts.get(key)
+            if text is None:
+                text = read_text(path)
+            if text is not None:
+                chart._put(key, text)
+        for key, text in texts.items():
+            if key not in chart.templates and chart.owns(Path(key)):
+                chart._put(key, text)
+        return chart
+
+    def template_files(self) -> Iterable[Path]:
+        """Template files of this chart and of every unpacked subchart under ``charts/``."""
+        for chart_dir in self._chart_dirs():
+            tdir = chart_dir / "templates"
+            if not tdir.is_dir():
+                continue
+            for dirpath, dirnames, filenames in os.walk(tdir):
+                dirnames.sort()
+                for fn in sorted(filenames):
+                    p = Path(dirpath) / fn
+                    if is_template_file(p):
+                        yield p
+
+    def _chart_dirs(self) -> list[Path]:
+        out = [self.root]
+        i = 0
+        while i < len(out):
+            charts = out[i] / "charts"
+            if charts.is_dir():
+                for sub in sorted(charts.iterdir()):
+                    if sub.is_dir() and (sub / "Chart.yaml").is_file():
+                        out.append(sub)
+            i += 1
+        return out
+
+    def owns(self, path: Path) -> bool:
+        try:
+            path.relative_to(self.root)
+        except ValueError:
+            return False
+        return is_template_file(path)
+
+    def render_path(self, path: Path) -> str:
+        """The key Helm gives this file in its render map (``<chart>/charts/<sub>/templates/...``)."""
+        rel = path.relative_to(self.root)
+        return "/".join((self.name, *rel.parts))
+
+    def _put(self, key: str, text: str) -> TemplateAnalysis:
+        analysis = analyse_template(text, key)
+        if self.enrich is not None:
+            self.enrich(analysis, self)
+        self.templates[key] = analysis
+        self.render_paths[key] = self.render_path(Path(key))
+        self._order_cache = None
+        return analysis
+
+    def update(self, path: str, text: str) -> TemplateAnalysis:
+        """Re-analyse one template after an edit."""
+        return self._put(path, text)
+
+    def remove(self, path: str) -> None:
+        self.templates.pop(path, None)
+        self.render_paths.pop(path, None)
+        self._order_cache = None
+
+    def reload_from_disk(self, path: str) -> None:
+        text = read_text(Path(path))
+        if text is None:
+            self.remove(path)
+        else:
+            self._put(path, text)
+
+    # -- order -----------------------------------------------------------------------------
+
+    def manifest_templates(self) -> list[TemplateAnalysis]:
+        """Templates that Helm sorts as manifests (partials starting with ``_`` are skipped)."""
+        keys = sorted(self.templates, key=lambda k: self.render_paths.get(k, k))
+        return [self.templates[k] for k in keys if not Path(k).name.startswith("_")]
+
+    def hooks(self) -> list[tuple[TemplateAnalysis, Resource]]:
+        return [(t, r) for t in self.manifest_templates() for r in t.hooks]
+
+    def order(self, event: str) -> list[HookEntry]:
+        """Hooks of ``event`` in Helm's execution order (§3.1)."""
+        if self._order_cache is None:
+            self._order_cache = self._compute_orders()
+        return self._order_cache.get(event, [])
+
+    def _compute_orders(self) -> dict[str, list[HookEntry]]:
+        entries: list[HookEntry] = []
+        rank = 0
+        for template in self.manifest_templates():
+            for res in template.hooks:
+                hook = res.hook
+                if hook is None or hook.skipped:
+                    continue
+                for event in hook.events:
+                    entries.append(
+                        HookEntry(res, template, event, hook.weight_value, res.name or res.name_raw or "", rank)
+                    )
+                rank += 1
+        # Stable kind pre-sort, as `sortHooksByKind(hooks, InstallOrder)` does.
+        entries.sort(key=lambda e: (kind_rank(e.resource.kind, self.helm_version), e.file_rank))
+        by_event: dict[str, list[HookEntry]] = {ev: [] for ev in EVENT_NAMES}
+        for e in entries:
+            by_event.setdefault(e.event, []).append(e)
+        for event, items in by_event.items():
+            # sort.Stable(hookByWeight): weight, then name; unknown weights sort as 0 here and
+            # callers treat them as uncertain.
+            items.sort(key=lambda e: (e.weight if e.weight is not None else 0, e.name.encode("utf-8")))
+        return by_event
+
+    def runs_before(self, a: HookEntry, b: HookEntry) -> bool | None:
+        """True/False when Helm certainly runs ``a`` before ``b`` in their event; None if unknown."""
+        if a.weight is None or b.weight is None:
+            return None
+        if a.weight != b.weight:
+            return a.weight < b.weight
+        cmp = name_order(a.name, b.name)
+        if cmp is None:
+            return None
+        if cmp != 0:
+            return cmp < 0
+        ka, kb = kind_rank(a.resource.kind, self.helm_version), kind_rank(b.resource.kind, self.helm_version)
+        if ka != kb:
+            return ka < kb
+        return a.file_rank < b.file_rank
+
+
+def _chart_name(root: Path) -> str:
+    text = read_text(root / "Chart.yaml") or ""
+    for line in text.splitlines():
+        if line.startswith("name:"):
+            value = line.split(":", 1)[1].strip().strip("\"'")
+            if value:
+                return value
+    return root.name

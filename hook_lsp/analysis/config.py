@@ -1,0 +1,115 @@
+"""Analysis settings: Helm version, rule selection and severity overrides, project files.
+
+Shared by the CLI and the server. A project file ``.hook-lsp.toml`` (or a ``[tool.hook-lsp]``
+table in ``pyproject.toml``) found in the chart's folder or any parent configures both::
+
+    helm-version = "3"
+    [rules]
+    HK203 = "off"                  # by code...
+    unquoted-hook-weight = "warning"  # ...or by name
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on Python 3.10 only
+    import tomli as tomllib
+
+SEVERITIES = ("error", "warning", "information", "hint")
+RULE_LEVELS = SEVERITIES + ("off",)
+PROJECT_FILES = (".hook-lsp.toml", "hook-lsp.toml")
+
+
+class ConfigError(ValueError):
+    """A setting or project file that cannot be used (reported once, then defaults apply)."""
+
+
+@dataclass(frozen=True)
+class AnalysisConfig:
+    #: "3" or "4": selects version-specific facts (kind order, SSA, waiting).
+    helm_version: str = "4"
+    #: Rule code or name -> "off" or a severity.
+    rules: dict[str, str] = field(default_factory=dict)
+    #: Re-raise exceptions from rules (tests); the server and CLI log and carry on.
+    strict: bool = False
+
+    def level_for(self, code: str, name: str, default: str) -> str:
+        return self.rules.get(code, self.rules.get(name, default))
+
+    def merged(self, other: dict) -> "AnalysisConfig":
+        """A copy updated from a settings mapping (``helmVersion``/``helm-version``, ``rules``)."""
+        version = other.get("helmVersion", other.get("helm-version", self.helm_version))
+        rules = dict(self.rules)
+        rules.update(validate_rules(other.get("rules") or {}))
+        return replace(self, helm_version=validate_helm_version(version), rules=rules)
+
+
+def validate_helm_version(value) -> str:
+    text = str(value).strip().lstrip("v")
+    major = text.split(".")[0]
+    if major not in ("3", "4"):
+        raise ConfigError(f"helmVersion must be 3 or 4, not {value!r}")
+    return major
+
+
+def validate_rules(rules) -> dict[str, str]:
+    if not isinstance(rules, dict):
+        raise ConfigError("rules must be a table of rule code or name to level")
+    out = {}
+    for key, level in rules.items():
+        if isinstance(level, bool):
+            level = "off" if not level else "default"
+        level = str(level).lower()
+        if level == "default":
+            continue
+        if level == "info":
+            level = "information"
+        if level not in RULE_LEVELS:
+            raise ConfigError(f"rule {key}: level must be one of {', '.join(RULE_LEVELS)}, not {level!r}")
+        out[str(key)] = level
+    return out
+
+
+def find_project_file(start: Path) -> Path | None:
+    """The nearest project file at or above ``start`` (a file or a folder)."""
+    here = start if start.is_dir() else start.parent
+    for folder in (here, *here.parents):
+        for name in PROJECT_FILES:
+            candidate = folder / name
+            if candidate.is_file():
+                return candidate
+        pyproject = folder / "pyproject.toml"
+        if pyproject.is_file():
+            try:
+                data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+            except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
+                continue
+            if "hook-lsp" in data.get("tool", {}):
+                return pyproject
+    return None
+
+
+def load_project_file(path: Path) -> dict:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: {exc}") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from exc
+    if path.name == "pyproject.toml":
+        data = data.get("tool", {}).get("hook-lsp", {})
+    return data
+
+
+def config_for(path: Path, base: AnalysisConfig | None = None) -> AnalysisConfig:
+    """``base`` updated from the project file that applies to ``path``, if any."""
+    base = base or AnalysisConfig()
+    found = find_project_file(path)
+    if found is None:
+        return base
+    return base.merged(load_project_file(found))

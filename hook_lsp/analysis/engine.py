@@ -1,0 +1,97 @@
+"""Runs the registered rules over a template and applies settings and suppressions.
+
+`check_template(template, config, chart)` returns the violations of one file, sorted by
+position: rule selection and severities come from `AnalysisConfig`; a comment
+``# hook-lsp: disable=HK101`` (or ``{{/* hook-lsp: disable=HK101 */}}``) on the line or the
+line above silences those codes there, ``disable-file=`` for the whole file. A rule that raises
+is logged and skipped (``strict`` re-raises, for tests): one bad rule never costs the others.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+
+from . import rules as _rules  # noqa: F401  (registers every rule module)
+from .config import AnalysisConfig
+from .hook_model import TemplateAnalysis
+from .rules.registry import REGISTRY, RuleContext, Severity, Violation
+
+log = logging.getLogger(__name__)
+
+_SUPPRESS = re.compile(r"hook-lsp:\s*(disable|disable-file)=([A-Za-z0-9_,\- ]+)")
+
+
+@dataclass(frozen=True)
+class Suppressions:
+    by_line: dict[int, frozenset[str]]
+    file: frozenset[str]
+
+    def silenced(self, line: int, code: str, name: str) -> bool:
+        if code in self.file or name in self.file or "all" in self.file:
+            return True
+        for ln in (line, line - 1):
+            codes = self.by_line.get(ln)
+            if codes and (code in codes or name in codes or "all" in codes):
+                return True
+        return False
+
+
+def suppressions(template: TemplateAnalysis) -> Suppressions:
+    text = template.text
+    if "hook-lsp:" not in text:
+        return Suppressions({}, frozenset())
+    by_line: dict[int, frozenset[str]] = {}
+    whole: set[str] = set()
+    for m in _SUPPRESS.finditer(text):
+        codes = frozenset(c.strip() for c in m.group(2).split(",") if c.strip())
+        if m.group(1) == "disable-file":
+            whole |= codes
+            continue
+        line = template.index.position(m.start())[0]
+        by_line[line] = by_line.get(line, frozenset()) | codes
+    return Suppressions(by_line, frozenset(whole))
+
+
+def enabled_rules(config: AnalysisConfig):
+    for code in sorted(REGISTRY):
+        rule = REGISTRY[code]
+        level = config.level_for(rule.code, rule.name, rule.severity)
+        if level != "off":
+            yield rule, level
+
+
+def check_template(template: TemplateAnalysis, config: AnalysisConfig | None = None, chart=None) -> list[Violation]:
+    """All violations of one template, sorted by position, settings and suppressions applied."""
+    config = config or AnalysisConfig()
+    out: list[Violation] = []
+    for rule, level in enabled_rules(config):
+        ctx = RuleContext(template, config, chart, rule.code)
+        targets = template.resources if rule.scope == "resource" else [template]
+        for target in targets:
+            try:
+                for violation in rule.check(target, ctx):
+                    violation.code = rule.code
+                    violation.severity = level
+                    violation.path = template.path
+                    out.append(violation)
+            except Exception:
+                if config.strict:
+                    raise
+                log.exception("rule %s failed on %s", rule.code, template.path)
+    sup = suppressions(template)
+    kept = []
+    for v in out:
+        line = template.index.position(v.span.start)[0]
+        if not sup.silenced(line, v.code, REGISTRY[v.code].name):
+            kept.append(v)
+    kept.sort(key=lambda v: (v.span.start, v.span.end, v.code))
+    return kept
+
+
+def worst(violations: list[Violation]) -> str | None:
+    for sev in Severity.ORDER:
+        if any(v.severity == sev for v in violations):
+            return sev
+    return None

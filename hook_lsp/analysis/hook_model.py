@@ -1,0 +1,581 @@
+"""The hook model: what each document of a template declares, as Helm would read it.
+
+`analyse_template(text, path)` masks the template, composes its documents and extracts, per
+document, the kind, name, namespace, every annotation (with exact key and value spans), the hook
+settings parsed exactly as Helm parses them (reference §1.2, §2, §4.2), hook-like keys in places
+Helm never reads, and for pod-running kinds the restart policy, Job limits, containers and the
+Secrets/ConfigMaps/ServiceAccounts/PVCs the pod references.
+
+A value produced by a template action is *statically unknown*: it is recorded with
+``templated=True`` and rules must stay silent about it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from ..knowledge import annotations as A
+from ..knowledge.kinds import POD_SPEC_PATHS
+from . import gotemplate
+from .source import LineIndex, Span
+from .template_mask import MaskedTemplate, mask
+from .yaml_tree import Document, YMap, YNode, YScalar, YSeq, parse_documents, path_get
+from .yaml_types import go_atoi, helm_string, plain_scalar_type
+
+_HOOKISH_KEY = re.compile(r"^\s*helm\.sh/(hook|resource-policy)", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Token:
+    """One comma-separated part of an annotation value."""
+
+    #: The part as written (untrimmed).
+    raw: str
+    #: ``ToLower(TrimSpace(raw))``: what Helm compares (§1.2 step 4, §4.2).
+    value: str
+    #: Where the trimmed part is in the source (the whole value when it cannot be mapped).
+    span: Span
+    #: Whether ``span`` is exactly this part (False for escaped or multi-line values).
+    exact: bool = True
+
+
+@dataclass
+class Annotation:
+    """One ``metadata.annotations`` entry (from YAML, or from a ``dict`` literal in an action)."""
+
+    key: str
+    key_span: Span
+    #: The scalar as YAML reads it; None when the value is not a scalar.
+    text: str | None
+    #: The value node's span (quotes included); for a null value, an empty span after the colon.
+    value_span: Span
+    #: Span of the characters inside the quotes (== value_span for plain scalars).
+    content_span: Span
+    #: None for plain, or one of ``'"|>`` (``dict`` literals report ``'"'``).
+    style: str | None
+    #: ``str``/``int``/``float``/``bool``/``null`` for scalars, ``map``/``seq`` otherwise.
+    yaml_type: str
+    #: Produced (partly) by a template action: its rendered value is unknown.
+    templated: bool
+    #: ``yaml`` or ``dict`` (a string pair inside an action: ``dict "helm.sh/hook" "..."``).
+    origin: str = "yaml"
+    #: Inside an ``if``/``with``/``range`` or a ``ternary``: may not be rendered at all.
+    conditional: bool = False
+    #: True when the key itself is templated.
+    key_templated: bool = False
+    #: Source text of the value exactly as written (quotes and actions included).
+    source_text: str = ""
+
+    @property
+    def known(self) -> bool:
+        """True when the value Helm will see is known statically."""
+        return not self.templated and not self.key_templated and self.yaml_type not in ("map", "seq")
+
+    @property
+    def helm_value(self) -> str | None:
+        """The string Helm's decoder makes of this value (§2), or None if unknown."""
+        if not self.known or self.text is None:
+            return None if not self.known else ""
+        return helm_string(self.text, self.style)
+
+    @cached_property
+    def tokens(self) -> list[Token]:
+        """The comma-separated parts, trimmed and lower-cased as Helm does, with spans."""
+        value = self.helm_value
+        if value is None:
+            return []
+        raw_source = self.source_text_inside
+        exact = raw_source == value and "\n" not in value
+        out = []
+        pos = 0
+        for part in value.split(","):
+            stripped = part.strip()
+            if exact:
+                lead = len(part) - len(part.lstrip())
+                start = self.content_span.start + pos + lead
+                span = Span(start, start + len(stripped))
+            else:
+                span = self.content_span
+            out.append(Token(part, stripped.lower(), span, exact))
+            pos += len(part) + 1
+        return out
+
+    @property
+    def source_text_inside(self) -> str:
+        """The source characters inside the value's quotes."""
+        n = self.content_span.end - self.content_span.start
+        offset = self.content_span.start - self.value_span.start
+        return self.source_text[offset : offset + n]
+
+
+@dataclass
+class Reference:
+    """A pod's reference to another object by name."""
+
+    kind: str  # ServiceAccount | Secret | ConfigMap | PersistentVolumeClaim
+    name: str | None  # None when templated
+    span: Span
+    #: The name as written in the source (template actions included), for matching templated names.
+    raw: str
+    #: Where in the pod spec: serviceAccountName, secretKeyRef, envFrom, volume, imagePullSecrets...
+    via: str
+    #: ``optional: true`` on the reference (the pod starts without it).
+    optional: bool = False
+
+
+@dataclass
+class Container:
+    name: str | None
+    node: YMap
+    #: ``containers`` or ``initContainers``.
+    group: str
+    image: YScalar | None = None
+    command: YNode | None = None
+    args: YNode | None = None
+
+
+@dataclass
+class Workload:
+    """The pod-running part of a resource: its pod spec and, for Jobs, the Job limits."""
+
+    pod_spec: YMap
+    restart_policy: YScalar | None = None
+    backoff_limit: YScalar | None = None
+    active_deadline_seconds: YScalar | None = None
+    ttl_seconds_after_finished: YScalar | None = None
+    containers: list[Container] = field(default_factory=list)
+    references: list[Reference] = field(default_factory=list)
+
+
+@dataclass
+class Hook:
+    """The hook settings of a resource, parsed as `manifest_sorter.go:sort` parses them."""
+
+    #: The exact ``helm.sh/hook`` annotation (the first one, when branches give several).
+    annotation: Annotation
+    #: Every ``helm.sh/hook`` annotation (several when if/else branches set different values).
+    alternatives: list[Annotation]
+    weight: Annotation | None
+    delete_policy: Annotation | None
+    output_log_policy: Annotation | None
+
+    @property
+    def known(self) -> bool:
+        return self.annotation.known
+
+    @property
+    def event_tokens(self) -> list[Token]:
+        return self.annotation.tokens
+
+    @property
+    def events(self) -> list[str]:
+        """Canonical events (aliases resolved, unknown parts dropped, duplicates kept)."""
+        out = []
+        for tok in self.event_tokens:
+            ev = A.canonical_event(tok.value)
+            if ev:
+                out.append(ev)
+        return out
+
+    @property
+    def skipped(self) -> bool:
+        """True when an unknown part makes Helm drop the whole resource (§1.2 step 5)."""
+        return self.known and any(A.canonical_event(t.value) is None for t in self.event_tokens)
+
+    @property
+    def weight_value(self) -> int | None:
+        """The weight Helm uses (`strconv.Atoi`, failure = 0), or None when templated (§2)."""
+        if self.weight is None:
+            return 0
+        value = self.weight.helm_value
+        if value is None:
+            return None
+        n = go_atoi(value)
+        return 0 if n is None else n
+
+    @property
+    def delete_policies(self) -> list[str] | None:
+        """Policies as Helm stores them (every part, unvalidated); None when templated (§4.2)."""
+        if self.delete_policy is None:
+            return []
+        if not self.delete_policy.known:
+            return None
+        return [t.value for t in self.delete_policy.tokens]
+
+    @property
+    def effective_delete_policies(self) -> list[str] | None:
+        """What Helm applies: the default before-hook-creation only when none is given (§4.2)."""
+        policies = self.delete_policies
+        if policies is None:
+            return None
+        return policies or [A.DEFAULT_DELETE_POLICY]
+
+
+@dataclass
+class Resource:
+    """One document of a template, as far as Helm's hook handling is concerned."""
+
+    document: Document
+    kind: str | None = None
+    kind_node: YScalar | None = None
+    api_version: str | None = None
+    #: Literal ``metadata.name``; None when absent or templated.
+    name: str | None = None
+    name_node: YScalar | None = None
+    #: ``metadata.name`` as written (actions included): comparable across documents of a chart.
+    name_raw: str | None = None
+    generate_name: YScalar | None = None
+    namespace: str | None = None
+    metadata: YMap | None = None
+    annotations: list[Annotation] = field(default_factory=list)
+    #: The ``metadata.annotations`` node, if present.
+    annotations_node: YNode | None = None
+    #: Annotations may be added by template actions (``toYaml .Values.x``, helpers): the absence
+    #: of a key proves nothing.
+    annotations_dynamic: bool = False
+    #: ``helm.sh/hook*``-like keys where Helm does not read them (pod template, labels...).
+    misplaced: list[tuple[str, Annotation]] = field(default_factory=list)
+    hook: Hook | None = None
+    workload: Workload | None = None
+
+    @property
+    def span(self) -> Span:
+        return self.document.span
+
+    @property
+    def is_hook(self) -> bool:
+        return self.hook is not None
+
+    def annotation(self, key: str) -> Annotation | None:
+        for ann in self.annotations:
+            if ann.key == key:
+                return ann
+        return None
+
+    def annotations_named(self, key: str) -> list[Annotation]:
+        return [a for a in self.annotations if a.key == key]
+
+    @property
+    def anchor(self) -> Span:
+        """Where to point at the resource as a whole: its kind, else its name, else the start."""
+        node = self.kind_node or self.name_node
+        if node is not None:
+            return node.span
+        return Span(self.span.start, self.span.start)
+
+
+@dataclass
+class TemplateAnalysis:
+    """Everything the analysis knows about one template file."""
+
+    path: str
+    text: str
+    masked: MaskedTemplate
+    index: LineIndex
+    documents: list[Document]
+    resources: list[Resource]
+
+    @property
+    def hooks(self) -> list[Resource]:
+        return [r for r in self.resources if r.hook is not None]
+
+    def resource_at(self, offset: int) -> Resource | None:
+        for res in self.resources:
+            if res.span.start <= offset <= res.span.end:
+                return res
+        return None
+
+
+# --------------------------------------------------------------------------------------------
+# Extraction
+
+
+class _Extractor:
+    def __init__(self, text: str, masked: MaskedTemplate) -> None:
+        self.text = text
+        self.masked = masked
+
+    def templated(self, span: Span) -> bool:
+        return self.masked.is_templated(span)
+
+    def scalar_text(self, node: YNode | None) -> str | None:
+        """A literal scalar's value; None when not a scalar or templated."""
+        if isinstance(node, YScalar) and not self.templated(node.span):
+            return node.value
+        return None
+
+    def resource(self, doc: Document) -> Resource:
+        res = Resource(doc)
+        root = doc.root
+        if not isinstance(root, YMap):
+            self._dict_annotations(res)
+            self._hook(res)
+            return res
+        kind = root.get("kind")
+        if isinstance(kind, YScalar):
+            res.kind_node = kind
+            res.kind = self.scalar_text(kind)
+        res.api_version = self.scalar_text(root.get("apiVersion"))
+        meta = root.get("metadata")
+        if isinstance(meta, YMap):
+            res.metadata = meta
+            name = meta.get("name")
+            if isinstance(name, YScalar):
+                res.name_node = name
+                res.name = self.scalar_text(name)
+                res.name_raw = self.text[name.span.start : name.span.end].strip().strip("\"'")
+            gen = meta.get("generateName")
+            if isinstance(gen, YScalar):
+                res.generate_name = gen
+            res.namespace = self.scalar_text(meta.get("namespace"))
+            self._annotations(res, meta)
+        self._dict_annotations(res)
+        self._misplaced(res, root)
+        self._hook(res)
+        self._workload(res, root)
+        return res
+
+    # -- annotations -----------------------------------------------------------------------
+
+    def _annotation(self, key: YScalar, value: YNode, origin: str = "yaml") -> Annotation:
+        if isinstance(value, YScalar):
+            text = value.value
+            style = value.style
+            if style in ('"', "'") and value.span.end - value.span.start >= 2:
+                content = Span(value.span.start + 1, value.span.end - 1)
+            else:
+                content = value.span
+            yaml_type = plain_scalar_type(text) if style is None else "str"
+        else:
+            text, style, content = None, None, value.span
+            yaml_type = "map" if isinstance(value, YMap) else "seq"
+        if isinstance(value, YScalar) and value.value == "" and value.span.start == value.span.end:
+            # A null value (`helm.sh/hook:`): point just after the colon.
+            content = value.span
+        return Annotation(
+            key=key.value,
+            key_span=key.span,
+            text=text,
+            value_span=value.span,
+            content_span=content,
+            style=style,
+            yaml_type=yaml_type,
+            templated=self.templated(value.span),
+            origin=origin,
+            conditional=self.masked.conditional(key.span.start),
+            key_templated=self.templated(key.span),
+            source_text=self.text[value.span.start : value.span.end],
+        )
+
+    def _annotations(self, res: Resource, meta: YMap) -> None:
+        pair = meta.get_pair("annotations")
+        node = pair[1] if pair else None
+        res.annotations_node = node
+        if isinstance(node, YMap):
+            for k, v in node.items():
+                res.annotations.append(self._annotation(k, v))
+            span = node.span
+        elif pair is not None:
+            span = Span(pair[0].span.start, _line_end(self.text, pair[0].span.end))
+        else:
+            span = None
+        res.annotations_dynamic = self._dynamic(meta, span)
+
+    def _dynamic(self, meta: YMap, annotations_span: Span | None) -> bool:
+        """Could template actions add annotations that the YAML does not show?"""
+        for action in self.masked.actions_in(meta.span):
+            if action.kind != "output":
+                continue
+            if annotations_span is not None and action.span.overlaps(
+                Span(annotations_span.start, max(annotations_span.end, action.span.end))
+            ) and action.span.start >= annotations_span.start:
+                # Inside the annotations block: a value we cannot see, or injected keys.
+                if self.masked.text[action.span.start] == " ":
+                    return True  # blanked: the action renders a block of keys
+                continue
+            if self.masked.text[action.span.start] == " ":
+                # A block-emitting action elsewhere in metadata (`{{- include "annotations" . | nindent 2 }}`)
+                line_start = self.text.rfind("\n", 0, action.span.start) + 1
+                line = self.text[line_start : action.span.start].strip()
+                if not line.startswith(("labels:", "name:", "namespace:")):
+                    return True
+        return False
+
+    def _dict_annotations(self, res: Resource) -> None:
+        """``dict "helm.sh/hook" "pre-upgrade" ...`` literals inside this document's actions."""
+        for action in self.masked.actions_in(res.span):
+            if "helm.sh/" not in action.body or self.masked.in_define(action.span.start):
+                continue
+            tokens = gotemplate.tokenize(action.body, action.body_start)
+            conditional = self.masked.conditional(action.span.start) or any(
+                t.kind == "ident" and t.text in ("ternary", "if") for t in tokens
+            )
+            for key_tok, val_tok in gotemplate.string_pairs(tokens, "helm.sh/"):
+                value = val_tok.string_value()
+                start = val_tok.content_start()
+                end = start + len(value) if not val_tok.has_escapes() else val_tok.end - 1
+                res.annotations.append(
+                    Annotation(
+                        key=key_tok.string_value(),
+                        key_span=Span(key_tok.start + 1, key_tok.end - 1),
+                        text=value,
+                        value_span=Span(val_tok.start, val_tok.end),
+                        content_span=Span(start, end),
+                        style='"',
+                        yaml_type="str",
+                        templated=False,
+                        origin="dict",
+                        conditional=conditional,
+                        source_text=val_tok.text,
+                    )
+                )
+
+    def _misplaced(self, res: Resource, root: YMap) -> None:
+        """Hook-like keys anywhere but ``metadata.annotations``."""
+        stack: list[tuple[YNode, tuple[str, ...]]] = [(root, ())]
+        while stack:
+            node, path = stack.pop()
+            if isinstance(node, YMap):
+                for k, v in node.items():
+                    here = path + (k.value,)
+                    if _HOOKISH_KEY.match(k.value) and path != ("metadata", "annotations"):
+                        res.misplaced.append((".".join(path), self._annotation(k, v)))
+                    if isinstance(v, (YMap, YSeq)):
+                        stack.append((v, here))
+            elif isinstance(node, YSeq):
+                for item in node.items:
+                    if isinstance(item, (YMap, YSeq)):
+                        stack.append((item, path + ("[]",)))
+
+    def _hook(self, res: Resource) -> None:
+        hooks = res.annotations_named(A.HOOK)
+        if not hooks:
+            return
+
+        def first(key: str) -> Annotation | None:
+            found = res.annotations_named(key)
+            return found[0] if found else None
+
+        res.hook = Hook(
+            annotation=hooks[0],
+            alternatives=hooks,
+            weight=first(A.WEIGHT),
+            delete_policy=first(A.DELETE_POLICY),
+            output_log_policy=first(A.OUTPUT_LOG_POLICY),
+        )
+
+    # -- pods ------------------------------------------------------------------------------
+
+    def _workload(self, res: Resource, root: YMap) -> None:
+        path = POD_SPEC_PATHS.get(res.kind or "")
+        if not path:
+            return
+        pod = path_get(root, *path)
+        if not isinstance(pod, YMap):
+            return
+        wl = Workload(pod_spec=pod)
+        wl.restart_policy = _scalar(pod.get("restartPolicy"))
+        if res.kind == "Job":
+            spec = root.get("spec")
+            if isinstance(spec, YMap):
+                wl.backoff_limit = _scalar(spec.get("backoffLimit"))
+                wl.active_deadline_seconds = _scalar(spec.get("activeDeadlineSeconds"))
+                wl.ttl_seconds_after_finished = _scalar(spec.get("ttlSecondsAfterFinished"))
+        for group in ("initContainers", "containers"):
+            items = pod.get(group)
+            if isinstance(items, YSeq):
+                for item in items.items:
+                    if isinstance(item, YMap):
+                        wl.containers.append(
+                            Container(
+                                name=self.scalar_text(item.get("name")),
+                                node=item,
+                                group=group,
+                                image=_scalar(item.get("image")),
+                                command=item.get("command"),
+                                args=item.get("args"),
+                            )
+                        )
+        wl.references = self._references(pod, wl.containers)
+        res.workload = wl
+
+    def _ref(self, kind: str, node: YNode | None, via: str, optional: bool = False) -> Reference | None:
+        if not isinstance(node, YScalar):
+            return None
+        raw = self.text[node.span.start : node.span.end].strip().strip("\"'")
+        if not raw:
+            return None
+        return Reference(kind, self.scalar_text(node), node.span, raw, via, optional)
+
+    def _references(self, pod: YMap, containers: list[Container]) -> list[Reference]:
+        refs: list[Reference | None] = []
+        sa = pod.get("serviceAccountName") or pod.get("serviceAccount")
+        refs.append(self._ref("ServiceAccount", sa, "serviceAccountName"))
+        pull = pod.get("imagePullSecrets")
+        if isinstance(pull, YSeq):
+            for item in pull.items:
+                if isinstance(item, YMap):
+                    refs.append(self._ref("Secret", item.get("name"), "imagePullSecrets", optional=True))
+        for c in containers:
+            env = c.node.get("env")
+            if isinstance(env, YSeq):
+                for item in env.items:
+                    vf = path_get(item, "valueFrom")
+                    for sel, kind in (("secretKeyRef", "Secret"), ("configMapKeyRef", "ConfigMap")):
+                        ref = path_get(vf, sel)
+                        if isinstance(ref, YMap):
+                            refs.append(self._ref(kind, ref.get("name"), sel, _true(ref.get("optional"))))
+            env_from = c.node.get("envFrom")
+            if isinstance(env_from, YSeq):
+                for item in env_from.items:
+                    for sel, kind in (("secretRef", "Secret"), ("configMapRef", "ConfigMap")):
+                        ref = path_get(item, sel)
+                        if isinstance(ref, YMap):
+                            refs.append(self._ref(kind, ref.get("name"), f"envFrom.{sel}", _true(ref.get("optional"))))
+        volumes = pod.get("volumes")
+        if isinstance(volumes, YSeq):
+            for vol in volumes.items:
+                if not isinstance(vol, YMap):
+                    continue
+                secret = vol.get("secret")
+                if isinstance(secret, YMap):
+                    refs.append(self._ref("Secret", secret.get("secretName"), "volume", _true(secret.get("optional"))))
+                cm = vol.get("configMap")
+                if isinstance(cm, YMap):
+                    refs.append(self._ref("ConfigMap", cm.get("name"), "volume", _true(cm.get("optional"))))
+                pvc = vol.get("persistentVolumeClaim")
+                if isinstance(pvc, YMap):
+                    refs.append(self._ref("PersistentVolumeClaim", pvc.get("claimName"), "volume"))
+                sources = path_get(vol, "projected", "sources")
+                if isinstance(sources, YSeq):
+                    for src in sources.items:
+                        for sel, kind in (("secret", "Secret"), ("configMap", "ConfigMap")):
+                            ref = path_get(src, sel)
+                            if isinstance(ref, YMap):
+                                refs.append(self._ref(kind, ref.get("name"), "projected", _true(ref.get("optional"))))
+        return [r for r in refs if r is not None]
+
+
+def _scalar(node: YNode | None) -> YScalar | None:
+    return node if isinstance(node, YScalar) else None
+
+
+def _true(node: YNode | None) -> bool:
+    return isinstance(node, YScalar) and node.style is None and node.value in ("true", "True", "TRUE")
+
+
+def _line_end(text: str, offset: int) -> int:
+    nl = text.find("\n", offset)
+    return len(text) if nl == -1 else nl
+
+
+def analyse_template(text: str, path: str = "") -> TemplateAnalysis:
+    """Parse one template and extract its resources; never raises on bad input."""
+    masked = mask(text)
+    index = LineIndex(text)
+    documents = parse_documents(masked.text, index)
+    extractor = _Extractor(text, masked)
+    resources = [extractor.resource(doc) for doc in documents]
+    return TemplateAnalysis(path, text, masked, index, documents, resources)

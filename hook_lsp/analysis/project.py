@@ -1,0 +1,154 @@
+"""A project: the charts a session (editor or `check` run) has touched, and their results.
+
+Maps a file to its chart (found by `Chart.yaml`), keeps each chart's model current as buffers
+change, reads the project file that configures a chart, and returns each file's violations.
+Files outside any chart are analysed on their own (no chart-wide rules). Used by both the CLI
+and the language server, so both report the same thing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .chart import MAX_TEMPLATE_BYTES, Chart, find_chart_root, is_template_file, read_text
+from .config import AnalysisConfig, ConfigError, config_for
+from .engine import check_template
+from .hook_model import TemplateAnalysis, analyse_template
+from .rules.registry import Violation
+
+
+@dataclass
+class FileResult:
+    path: str
+    analysis: TemplateAnalysis
+    violations: list[Violation]
+    chart: Chart | None = None
+    #: A note for files that were not analysed (binary, too large).
+    skipped: str | None = None
+
+
+@dataclass
+class Project:
+    base_config: AnalysisConfig = field(default_factory=AnalysisConfig)
+    charts: dict[Path, Chart] = field(default_factory=dict)
+    #: Text of files whose content comes from an editor rather than disk.
+    buffers: dict[str, str] = field(default_factory=dict)
+    #: Problems with project files, reported once each.
+    config_errors: list[str] = field(default_factory=list)
+    _configs: dict[Path, AnalysisConfig] = field(default_factory=dict)
+
+    def set_base_config(self, config: AnalysisConfig) -> None:
+        self.base_config = config
+        self._configs.clear()
+        for chart in self.charts.values():
+            chart.helm_version = self.config_for(chart.root).helm_version
+            chart._order_cache = None
+
+    def config_for(self, where: Path) -> AnalysisConfig:
+        key = where if where.is_dir() else where.parent
+        cached = self._configs.get(key)
+        if cached is None:
+            try:
+                cached = config_for(key, self.base_config)
+            except ConfigError as exc:
+                if str(exc) not in self.config_errors:
+                    self.config_errors.append(str(exc))
+                cached = self.base_config
+            self._configs[key] = cached
+        return cached
+
+    def chart_for(self, path: Path) -> Chart | None:
+        """The (cached) chart that renders ``path``; None for a file outside any chart."""
+        for root, chart in self.charts.items():
+            if chart.owns(path):
+                return chart
+        if not is_template_file(path):
+            return None
+        root = find_chart_root(path)
+        if root is None:
+            return None
+        config = self.config_for(root)
+        chart = Chart.load(root, self._buffers_under(root), helm_version=config.helm_version)
+        self.charts[root] = chart
+        return chart
+
+    def _buffers_under(self, root: Path) -> dict[str, str]:
+        out = {}
+        for key, text in self.buffers.items():
+            try:
+                Path(key).relative_to(root)
+            except ValueError:
+                continue
+            out[key] = text
+        return out
+
+    # -- editor buffers --------------------------------------------------------------------
+
+    def open(self, path: str, text: str) -> None:
+        self.buffers[path] = text
+        chart = self.chart_for(Path(path))
+        if chart is not None:
+            chart.update(path, text)
+
+    def close(self, path: str) -> None:
+        self.buffers.pop(path, None)
+        chart = self.chart_for(Path(path))
+        if chart is not None:
+            chart.reload_from_disk(path)
+
+    def file_changed_on_disk(self, path: str, deleted: bool = False) -> None:
+        """A watched-file event: refresh the chart unless an editor buffer owns the file."""
+        p = Path(path)
+        if p.name in ("Chart.yaml",) or p.suffix == ".toml":
+            self.charts.pop(p.parent, None)
+            self._configs.clear()
+            return
+        if path in self.buffers:
+            return
+        for chart in self.charts.values():
+            if chart.owns(p):
+                if deleted:
+                    chart.remove(path)
+                else:
+                    chart.reload_from_disk(path)
+
+    # -- results ---------------------------------------------------------------------------
+
+    def check(self, path: str, text: str | None = None) -> FileResult:
+        """Analyse one file (from ``text``, the buffer, or disk) and run the rules on it."""
+        p = Path(path)
+        if text is None:
+            text = self.buffers.get(path)
+        skipped = None
+        if text is None:
+            text = read_text(p)
+            if text is None:
+                skipped = _why_unreadable(p)
+                text = ""
+        elif "\0" in text:
+            skipped, text = "binary file: not analysed", ""
+        elif len(text) > MAX_TEMPLATE_BYTES:
+            skipped, text = f"file larger than {MAX_TEMPLATE_BYTES // (1024 * 1024)} MiB: not analysed", ""
+        chart = self.chart_for(p)
+        if chart is not None and not skipped:
+            current = chart.templates.get(path)
+            analysis = current if current is not None and current.text == text else chart.update(path, text)
+        else:
+            analysis = analyse_template(text, path)
+        config = self.config_for(chart.root if chart is not None else p)
+        violations = [] if skipped else check_template(analysis, config, chart)
+        return FileResult(path, analysis, violations, chart, skipped)
+
+    def chart_files(self, chart: Chart) -> list[str]:
+        return list(chart.templates)
+
+
+def _why_unreadable(path: Path) -> str:
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        return f"cannot read file: {exc.strerror or exc}"
+    if size > MAX_TEMPLATE_BYTES:
+        return f"file larger than {MAX_TEMPLATE_BYTES // (1024 * 1024)} MiB: not analysed"
+    return "binary file: not analysed"

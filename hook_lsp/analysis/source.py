@@ -1,0 +1,91 @@
+"""Source text primitives: spans (code-point offsets) and a line index.
+
+Every position the analysis produces is a `Span` of code-point offsets into the *original*
+template text. Only `hook_lsp.convert` turns those into editor positions (UTF-16 etc.).
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, order=True)
+class Span:
+    """Half-open range ``[start, end)`` of code-point offsets into a source text."""
+
+    start: int
+    end: int
+
+    def __post_init__(self) -> None:
+        if self.end < self.start:
+            raise ValueError(f"span end {self.end} before start {self.start}")
+
+    def contains(self, offset: int) -> bool:
+        """True when ``offset`` lies in the span (the end is included, for cursor positions)."""
+        return self.start <= offset <= self.end
+
+    def overlaps(self, other: Span) -> bool:
+        return self.start < other.end and other.start < self.end
+
+    def shift(self, delta: int) -> Span:
+        return Span(self.start + delta, self.end + delta)
+
+    def __len__(self) -> int:
+        return self.end - self.start
+
+
+class LineIndex:
+    """Maps offsets to 0-based (line, column) pairs and back, in code points.
+
+    Lines end at ``\\n``; a ``\\r`` before it belongs to the line's terminator, so CRLF files
+    report the same columns as LF files.
+    """
+
+    __slots__ = ("text", "_starts")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        starts = [0]
+        find = text.find
+        pos = find("\n")
+        while pos != -1:
+            starts.append(pos + 1)
+            pos = find("\n", pos + 1)
+        self._starts = starts
+
+    @property
+    def line_count(self) -> int:
+        return len(self._starts)
+
+    def line_start(self, line: int) -> int:
+        if line >= len(self._starts):
+            return len(self.text)
+        return self._starts[max(line, 0)]
+
+    def line_end(self, line: int) -> int:
+        """Offset of the end of ``line``'s content (before ``\\r\\n`` or ``\\n``)."""
+        if line + 1 < len(self._starts):
+            end = self._starts[line + 1] - 1
+        else:
+            end = len(self.text)
+        if end > self.line_start(line) and self.text[end - 1 : end] == "\r":
+            end -= 1
+        return end
+
+    def line_text(self, line: int) -> str:
+        return self.text[self.line_start(line) : self.line_end(line)]
+
+    def position(self, offset: int) -> tuple[int, int]:
+        """0-based (line, code-point column) of ``offset``."""
+        offset = max(0, min(offset, len(self.text)))
+        line = bisect.bisect_right(self._starts, offset) - 1
+        return line, offset - self._starts[line]
+
+    def offset(self, line: int, column: int) -> int:
+        """Offset of 0-based (line, column); clamps past-the-end values to the line's end."""
+        if line < 0:
+            return 0
+        if line >= len(self._starts):
+            return len(self.text)
+        return min(self._starts[line] + max(column, 0), self.line_end(line))

@@ -1,0 +1,395 @@
+"""Masking of Go-template actions so a chart template can be read as YAML at exact positions.
+
+Every ``{{ ... }}`` action is replaced by filler of the *same length* and every newline is kept,
+so an offset in the masked text is the same offset in the source (the trick helm-ls uses before
+handing templates to yaml-language-server). How an action is masked depends on what it renders:
+
+* comments, control flow (``if``/``else``/``end``/``range``/``with``/``define``...), variable
+  assignments, lines that consist only of actions, and actions that emit a YAML block
+  (``| nindent N``, ``toYaml`` before an indented block) become spaces: they contribute no
+  scalar at that spot, and the surrounding mapping stays well formed;
+* every other action renders a scalar in place (``name: {{ .Release.Name }}-job``) and becomes a
+  run of ``FILL`` characters, so the key keeps a (statically unknown) scalar value.
+
+The body of a ``define`` is blanked too: it is not output where it is written.
+The masker also records, for every action, which ``if``/``range``/``with`` branch it sits in, so
+callers can tell that two keys in the two branches of an ``if``/``else`` are alternatives, not
+duplicates.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+
+from .source import Span
+
+FILL = "x"
+
+_CONTROL_OPEN = frozenset({"if", "range", "with", "define", "block"})
+_CONTROL = frozenset({"if", "else", "end", "range", "with", "define", "break", "continue"})
+_ASSIGN = re.compile(r"\$[A-Za-z0-9_]*\s*:?=(?!=)")
+_BLOCK_EMITTER = re.compile(r"\b(toYaml|toPrettyJson)\b")
+_INDENTER = re.compile(r"\b(nindent|indent)\b")
+_WORD = re.compile(r"[A-Za-z_]+")
+# A line that opens a block scalar: `key: |`, `- >-`, `key: |2+` (an optional comment after it).
+_BLOCK_SCALAR_OPEN = re.compile(r"(?:^|[\s:-])[|>][-+0-9]*[ \t]*(?:#.*)?$")
+
+
+@dataclass(frozen=True)
+class Action:
+    """One ``{{ ... }}`` action in the source."""
+
+    span: Span
+    #: Text between the delimiters with trim markers and surrounding space removed.
+    body: str
+    #: Offset of ``body`` in the source.
+    body_start: int
+    #: ``comment``, ``control``, ``assign`` or ``output``.
+    kind: str
+    #: First word for control actions (``if``, ``else``, ``end``...), else "".
+    keyword: str
+    #: The ``}}`` was never found (a half-typed action): the span runs to the end of its line.
+    unterminated: bool = False
+
+
+@dataclass
+class MaskedTemplate:
+    """The masked text plus what the masker learned about the template's actions."""
+
+    source: str
+    text: str
+    actions: list[Action]
+    #: Sorted (offset, branch-path) change points; see `branch_path`.
+    _branch_points: list[tuple[int, tuple[tuple[int, int], ...]]] = field(default_factory=list)
+    _action_starts: list[int] = field(default_factory=list)
+    #: Extents of ``define`` bodies: text there is not output where it is written.
+    define_bodies: list[Span] = field(default_factory=list)
+
+    def in_define(self, offset: int) -> bool:
+        return any(s.start <= offset < s.end for s in self.define_bodies)
+
+    def actions_in(self, span: Span) -> list[Action]:
+        """Actions that overlap ``span``."""
+        starts = self._action_starts
+        i = bisect.bisect_left(starts, span.start)
+        # An action that starts before the span may still reach into it.
+        if i > 0 and self.actions[i - 1].span.end > span.start:
+            i -= 1
+        out = []
+        while i < len(self.actions) and self.actions[i].span.start < span.end:
+            if self.actions[i].span.overlaps(span):
+                out.append(self.actions[i])
+            i += 1
+        return out
+
+    def is_templated(self, span: Span) -> bool:
+        """True when any action overlaps ``span`` (its rendered text is statically unknown)."""
+        return bool(self.actions_in(span))
+
+    def action_at(self, offset: int) -> Action | None:
+        """The action whose delimiters enclose ``offset`` (cursor inside ``{{ }}``), if any."""
+        i = bisect.bisect_right(self._action_starts, offset) - 1
+        if i >= 0:
+            action = self.actions[i]
+            if action.span.start <= offset < action.span.end or (
+                action.unterminated and offset == action.span.end
+            ):
+                return action
+        return None
+
+    def branch_path(self, offset: int) -> tuple[tuple[int, int], ...]:
+        """The enclosing control blocks at ``offset`` as ((block id, branch number), ...)."""
+        i = bisect.bisect_right(self._branch_points, (offset, ((1 << 62, 0),))) - 1
+        return self._branch_points[i][1] if i >= 0 else ()
+
+    def conditional(self, offset: int) -> bool:
+        """True when ``offset`` sits inside an ``if``/``with``/``range`` block."""
+        return bool(self.branch_path(offset))
+
+    def exclusive(self, a: int, b: int) -> bool:
+        """True when offsets ``a`` and ``b`` are in different branches of one ``if``/``else``."""
+        pa, pb = self.branch_path(a), self.branch_path(b)
+        for (block_a, branch_a), (block_b, branch_b) in zip(pa, pb):
+            if block_a != block_b:
+                return False
+            if branch_a != branch_b:
+                return True
+        return False
+
+
+def _scan_action_end(text: str, start: int) -> tuple[int, bool]:
+    """Return the offset just past the ``}}`` closing the action opened at ``start``.
+
+    Strings (``"..."`` with escapes, backquoted raw strings, ``'c'`` runes) and ``/* */``
+    comments may contain ``}}``. Returns (end, terminated).
+    """
+    n = len(text)
+    i = start + 2
+    if text.startswith("-", i) and i + 1 < n and text[i + 1] in " \t\r\n":
+        i += 2
+    # A comment action: {{/* ... */}} or {{- /* ... */ -}}.
+    j = i
+    while j < n and text[j] in " \t\r\n":
+        j += 1
+    if text.startswith("/*", j):
+        close = text.find("*/", j + 2)
+        if close == -1:
+            return _line_end(text, start), False
+        k = close + 2
+        while k < n and text[k] in " \t\r\n-":
+            k += 1
+        if text.startswith("}}", k):
+            return k + 2, True
+        i = k
+    while i < n:
+        c = text[i]
+        if c == "}" and text.startswith("}}", i):
+            return i + 2, True
+        if c == '"':
+            i += 1
+            while i < n and text[i] != '"':
+                if text[i] == "\\":
+                    i += 1
+                elif text[i] == "\n":
+                    break  # Go strings cannot span lines: a half-typed string.
+                i += 1
+            i += 1
+            continue
+        if c == "`":
+            close = text.find("`", i + 1)
+            if close == -1:
+                return _line_end(text, start), False
+            i = close + 1
+            continue
+        if c == "{" and text.startswith("{{", i):
+            # A new action opens before this one closed: this one is half-typed.
+            return _line_end(text, start), False
+        i += 1
+    return _line_end(text, start), False
+
+
+def _line_end(text: str, start: int) -> int:
+    nl = text.find("\n", start)
+    end = len(text) if nl == -1 else nl
+    if end > start and text[end - 1] == "\r":
+        end -= 1
+    return end
+
+
+def _classify(body: str) -> tuple[str, str]:
+    if body.startswith("/*"):
+        return "comment", ""
+    m = _WORD.match(body)
+    word = m.group(0) if m else ""
+    if word in _CONTROL:
+        return "control", word
+    if _ASSIGN.match(body):
+        return "assign", ""
+    if word == "block":
+        return "control", "block"
+    return "output", word
+
+
+def find_actions(source: str) -> list[Action]:
+    """Every ``{{ ... }}`` action of ``source`` in order."""
+    actions: list[Action] = []
+    find = source.find
+    pos = find("{{")
+    while pos != -1:
+        end, terminated = _scan_action_end(source, pos)
+        inner_start = pos + 2
+        inner_end = end - 2 if terminated else end
+        raw = source[inner_start:inner_end]
+        lead = len(raw) - len(raw.lstrip("-").lstrip()) if raw.startswith("-") else len(raw) - len(raw.lstrip())
+        body = raw[lead:]
+        if terminated and body.rstrip().endswith("-"):
+            body = body.rstrip()[:-1]
+        body = body.strip()
+        kind, keyword = _classify(body)
+        actions.append(
+            Action(Span(pos, end), body, inner_start + lead, kind, keyword, unterminated=not terminated)
+        )
+        pos = find("{{", max(end, pos + 2))
+    return actions
+
+
+def _blank(buf: list[str], start: int, end: int, source: str) -> None:
+    for k in range(start, end):
+        ch = source[k]
+        buf[k] = ch if ch in "\r\n" else " "
+
+
+def _fill(buf: list[str], start: int, end: int, source: str) -> None:
+    for k in range(start, end):
+        ch = source[k]
+        buf[k] = ch if ch in "\r\n" else FILL
+
+
+def _emits_block(source: str, action: Action, line_start: int, line_end: int) -> bool:
+    """Whether an output action renders a YAML block rather than a scalar in place."""
+    if _INDENTER.search(action.body):
+        return True
+    before = source[line_start : action.span.start].rstrip()
+    after = source[action.span.end : line_end].strip()
+    if after or not before.endswith(":"):
+        return False
+    if not _BLOCK_EMITTER.search(action.body) and "include" not in action.body:
+        return False
+    # `key: {{ toYaml .x }}` / `key: {{ include "y" . }}` followed by a more indented line:
+    # the action opens a nested block (Helm users write `nindent`, but not always).
+    indent = len(source[line_start:action.span.start]) - len(source[line_start:action.span.start].lstrip())
+    nxt = line_end + 1
+    n = len(source)
+    while nxt < n:
+        nl = source.find("\n", nxt)
+        line = source[nxt : n if nl == -1 else nl]
+        stripped = line.strip()
+        if stripped and not (stripped.startswith("{{") and stripped.endswith("}}")):
+            return len(line) - len(line.lstrip()) > indent
+        if nl == -1:
+            break
+        nxt = nl + 1
+    return False
+
+
+def mask(source: str) -> MaskedTemplate:
+    """Mask every template action of ``source``; the result has the same length and newlines."""
+    actions = find_actions(source)
+    if not actions:
+        return MaskedTemplate(source, source, [], [], [])
+    buf = list(source)
+    # Which offsets start a line that holds nothing but actions and white space?
+    branch_points: list[tuple[int, tuple[tuple[int, int], ...]]] = [(0, ())]
+    stack: list[tuple[int, int, str, int]] = []  # (block id, branch, keyword, body start)
+    next_id = 0
+    define_bodies: list[tuple[int, int]] = []
+
+    line_cache: dict[int, tuple[int, int, bool]] = {}
+
+    def line_info(offset: int) -> tuple[int, int, bool]:
+        ls = source.rfind("\n", 0, offset) + 1
+        hit = line_cache.get(ls)
+        if hit is not None:
+            return hit
+        le = _line_end(source, ls)
+        line_cache[ls] = (ls, le, _only_actions(source, ls, le, actions))
+        return line_cache[ls]
+
+    in_block_scalar = _block_scalar_lines(source, actions)
+    for action in actions:
+        s, e = action.span.start, action.span.end
+        multiline = "\n" in source[s:e]
+        if action.kind == "control":
+            kw = action.keyword
+            if kw in _CONTROL_OPEN:
+                next_id += 1
+                stack.append((next_id, 0, kw, e))
+            elif kw == "else" and stack:
+                bid, branch, okw, bstart = stack[-1]
+                stack[-1] = (bid, branch + 1, okw, bstart)
+            elif kw == "end" and stack:
+                _bid, _branch, okw, bstart = stack.pop()
+                if okw == "define":
+                    define_bodies.append((bstart, s))
+            branch_points.append((e, tuple((b, br) for b, br, _k, _s in stack)))
+        if in_block_scalar(s):
+            # Inside a `|`/`>` block every action is script text: blanking it could leave a
+            # first line of spaces only, which YAML rejects ("too many spaces").
+            _fill(buf, s, e, source)
+            continue
+        if action.kind in ("comment", "control", "assign") or multiline:
+            _blank(buf, s, e, source)
+            continue
+        ls, le, only = line_info(s)
+        if only or _emits_block(source, action, ls, le):
+            _blank(buf, s, e, source)
+        else:
+            _fill(buf, s, e, source)
+    for start, end in define_bodies:
+        _blank(buf, start, end, source)
+    return MaskedTemplate(
+        source,
+        "".join(buf),
+        actions,
+        branch_points,
+        [a.span.start for a in actions],
+        [Span(s, e) for s, e in define_bodies],
+    )
+
+
+def _block_scalar_lines(source: str, actions: list[Action]):
+    """A predicate telling whether an offset lies in the body of a block scalar.
+
+    Decided line by line on the source: a line ending in a block indicator opens a body that
+    runs over the following blank or more-indented lines (lines of template actions included).
+    """
+    if "|" not in source and ">" not in source:
+        return lambda offset: False
+    regions: list[tuple[int, int]] = []
+    lines = source.split("\n")
+    pos = 0
+    opener_indent = -1
+    start = 0
+    for line in lines:
+        stripped = line.strip()
+        indent = len(line) - len(line.lstrip(" "))
+        if opener_indent >= 0:
+            if not stripped or indent > opener_indent:
+                pos += len(line) + 1
+                continue
+            regions.append((start, pos))
+            opener_indent = -1
+        if stripped and not stripped.startswith("#") and _BLOCK_SCALAR_OPEN.search(_without_actions(line)):
+            opener_indent = indent
+            start = pos + len(line) + 1
+        pos += len(line) + 1
+    if opener_indent >= 0:
+        regions.append((start, len(source)))
+    if not regions:
+        return lambda offset: False
+    starts = [r[0] for r in regions]
+
+    def inside(offset: int) -> bool:
+        i = bisect.bisect_right(starts, offset) - 1
+        return i >= 0 and regions[i][0] <= offset < regions[i][1]
+
+    return inside
+
+
+_ACTION_TEXT = re.compile(r"\{\{.*?\}\}")
+
+
+def _without_actions(line: str) -> str:
+    return _ACTION_TEXT.sub("", line).rstrip()
+
+
+def _only_actions(source: str, ls: int, le: int, actions: list[Action]) -> bool:
+    """True when line [ls, le) holds only template actions and white space."""
+    line = source[ls:le]
+    if not line.lstrip().startswith("{{"):
+        return False
+    # Remove each action on the line; what remains must be blank.
+    i = _bisect_actions(actions, ls)
+    rest = []
+    pos = ls
+    while i < len(actions) and actions[i].span.start < le:
+        a = actions[i]
+        rest.append(source[pos : a.span.start])
+        pos = max(pos, a.span.end)
+        i += 1
+    if pos < le:
+        rest.append(source[pos:le])
+    return not "".join(rest).strip()
+
+
+def _bisect_actions(actions: list[Action], offset: int) -> int:
+    lo, hi = 0, len(actions)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if actions[mid].span.start < offset:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo

@@ -1,0 +1,215 @@
+"""YAML documents of a masked template, as a small node tree with exact source spans.
+
+The masked text (see `template_mask`) is split into documents the way Helm splits rendered
+manifests (`SplitManifests`, regex ``(?m)^---[ \\t]*``; reference §1.2 step 1) and each document
+is composed on its own with ruamel.yaml's C composer (libyaml via ruamel.yaml.clib: about ten
+times faster than the round-trip loader; `YAML(typ="safe").compose` still gives every node's
+start and end marks). A document that does not parse degrades on its own: the text up to the
+error is composed again so the document's ``metadata`` usually survives a half-typed line below.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Iterator, Union
+
+from ruamel.yaml import YAML
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
+
+from .source import LineIndex, Span
+
+_DOC_SEPARATOR = re.compile(r"^---[ \t]*", re.MULTILINE)
+
+try:  # The C composer needs ruamel.yaml.clib; fall back to the pure one where it is absent.
+    _YAML = YAML(typ="safe", pure=False)
+    _YAML.compose("a: 1")
+except Exception:  # pragma: no cover - depends on the platform's wheels
+    _YAML = YAML(typ="safe", pure=True)
+
+
+@dataclass
+class YScalar:
+    value: str
+    span: Span
+    #: None for plain scalars, else one of ``'"|>``.
+    style: str | None = None
+
+    @property
+    def plain(self) -> bool:
+        return self.style is None
+
+
+@dataclass
+class YSeq:
+    items: list["YNode"]
+    span: Span
+
+
+@dataclass
+class YMap:
+    pairs: list[tuple["YNode", "YNode"]]
+    span: Span
+
+    def get(self, key: str) -> "YNode | None":
+        """The value of the first pair whose key is the scalar ``key``."""
+        for k, v in self.pairs:
+            if isinstance(k, YScalar) and k.value == key:
+                return v
+        return None
+
+    def get_pair(self, key: str) -> "tuple[YScalar, YNode] | None":
+        for k, v in self.pairs:
+            if isinstance(k, YScalar) and k.value == key:
+                return k, v
+        return None
+
+    def items(self) -> Iterator[tuple[YScalar, "YNode"]]:
+        """Pairs with scalar keys (complex keys are skipped)."""
+        for k, v in self.pairs:
+            if isinstance(k, YScalar):
+                yield k, v
+
+
+YNode = Union[YScalar, YSeq, YMap]
+
+
+@dataclass
+class YamlProblem:
+    """A YAML syntax error located in the masked text."""
+
+    message: str
+    span: Span
+    #: Where the construct that failed started (libyaml's "context" mark), if known.
+    context_offset: int | None = None
+
+
+@dataclass
+class Document:
+    """One ``---``-separated document of a template."""
+
+    index: int
+    #: The document's extent in the source (from its first line to before the next ``---``).
+    span: Span
+    root: YNode | None
+    problem: YamlProblem | None = None
+    #: True when ``root`` came from the text before a syntax error (a partial tree).
+    partial: bool = False
+    notes: list[str] = field(default_factory=list)
+
+
+def split_documents(text: str) -> list[Span]:
+    """Extents of the ``---``-separated documents of ``text`` (masked or not)."""
+    spans = []
+    start = 0
+    for m in _DOC_SEPARATOR.finditer(text):
+        spans.append(Span(start, m.start()))
+        start = m.start()
+    spans.append(Span(start, len(text)))
+    return spans
+
+
+class _Converter:
+    """Turns ruamel nodes into Y* nodes, translating marks into source offsets."""
+
+    def __init__(self, index: LineIndex, first_line: int) -> None:
+        self.index = index
+        self.first_line = first_line
+        self.seen: set[int] = set()
+
+    def offset(self, mark) -> int:
+        return self.index.offset(self.first_line + mark.line, mark.column)
+
+    def convert(self, node) -> YNode:
+        span = Span(self.offset(node.start_mark), self.offset(node.end_mark))
+        if id(node) in self.seen:
+            # An alias to a node already seen: keep a placeholder instead of expanding it, so
+            # "billion laughs" documents stay linear (Kubernetes manifests do not use anchors).
+            return YScalar("", span, "*")
+        if isinstance(node, ScalarNode):
+            return YScalar(node.value, span, node.style or None)
+        self.seen.add(id(node))
+        if isinstance(node, MappingNode):
+            return YMap([(self.convert(k), self.convert(v)) for k, v in node.value], span)
+        if isinstance(node, SequenceNode):
+            return YSeq([self.convert(v) for v in node.value], span)
+        return YScalar("", span, None)  # pragma: no cover - no other node types
+
+
+def _compose(text: str):
+    return _YAML.compose(text)
+
+
+def parse_documents(masked: str, index: LineIndex | None = None) -> list[Document]:
+    """Compose every document of the masked text; never raises."""
+    index = index or LineIndex(masked)
+    docs: list[Document] = []
+    for i, span in enumerate(split_documents(masked)):
+        chunk = masked[span.start : span.end]
+        if chunk.startswith("---"):
+            chunk = "   " + chunk[3:]  # keep columns; the separator is not content
+        first_line = index.position(span.start)[0]
+        docs.append(_parse_one(i, span, chunk, index, first_line))
+    return docs
+
+
+def _parse_one(i: int, span: Span, chunk: str, index: LineIndex, first_line: int) -> Document:
+    if not chunk.strip():
+        return Document(i, span, None)
+    conv = _Converter(index, first_line)
+    try:
+        node = _compose(chunk)
+        return Document(i, span, conv.convert(node) if node is not None else None)
+    except MarkedYAMLError as exc:
+        problem = _problem(exc, conv, span)
+    except RecursionError:
+        return Document(i, span, None, YamlProblem("YAML nesting is too deep to analyse", Span(span.start, span.start)))
+    except (YAMLError, ValueError, TypeError) as exc:  # libyaml reader errors, bad characters
+        return Document(i, span, None, YamlProblem(f"YAML error: {exc}", Span(span.start, span.start)))
+    # Degrade: compose the text before the failing line, which usually keeps `metadata`.
+    root = None
+    cut_line = index.position(problem.span.start)[0] - first_line
+    if cut_line > 0:
+        lines = chunk.split("\n")
+        head = "\n".join(lines[:cut_line])
+        try:
+            node = _compose(head)
+            root = _Converter(index, first_line).convert(node) if node is not None else None
+        except (YAMLError, RecursionError, ValueError, TypeError):
+            root = None
+    return Document(i, span, root, problem, partial=root is not None)
+
+
+def _problem(exc: MarkedYAMLError, conv: _Converter, span: Span) -> YamlProblem:
+    mark = exc.problem_mark or exc.context_mark
+    offset = conv.offset(mark) if mark is not None else span.start
+    offset = min(max(offset, span.start), span.end)
+    ctx = conv.offset(exc.context_mark) if exc.context_mark is not None else None
+    message = (exc.problem or exc.context or "YAML syntax error").strip()
+    if exc.context and exc.problem:
+        message = f"{exc.problem} ({exc.context})"
+    return YamlProblem(message, Span(offset, offset), ctx)
+
+
+def walk(node: YNode | None) -> Iterator[YNode]:
+    """Every node below and including ``node``, depth first."""
+    stack = [node] if node is not None else []
+    while stack:
+        n = stack.pop()
+        yield n
+        if isinstance(n, YMap):
+            for k, v in reversed(n.pairs):
+                stack.append(v)
+                stack.append(k)
+        elif isinstance(n, YSeq):
+            stack.extend(reversed(n.items))
+
+
+def path_get(node: YNode | None, *keys: str) -> YNode | None:
+    """``node[k1][k2]...`` through mappings; None when any step is missing."""
+    for key in keys:
+        if not isinstance(node, YMap):
+            return None
+        node = node.get(key)
+    return node

@@ -1,0 +1,154 @@
+"""The `hook-lsp` command: `serve`, `check`, `rules` (and `--version`).
+
+Exit codes of `check`: 0 clean, 1 findings at or above ``--fail-on``, 2 usage or I/O error
+(with a one-line message on stderr).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from pathlib import Path
+
+from . import __version__
+
+FORMATS = ("text", "json")
+
+
+class UsageError(Exception):
+    """A bad argument or unreadable input: one line on stderr, exit code 2."""
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="hook-lsp", description="Helm hook lifecycle checks: language server and CLI.")
+    p.add_argument("--version", action="version", version=f"hook-lsp {__version__}")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+
+    s = sub.add_parser("serve", help="run the language server (stdio by default)")
+    s.add_argument("--stdio", action="store_true", help="use stdio (the default; accepted for editor clients)")
+    s.add_argument("--tcp", metavar="HOST:PORT", help="listen on a TCP socket instead of stdio")
+    s.add_argument("--log-file", metavar="FILE", help="write the server log to FILE")
+    s.add_argument("-v", "--verbose", action="store_true", help="log debug messages")
+
+    c = sub.add_parser("check", help="report hook problems in chart templates, like a compiler")
+    c.add_argument("paths", nargs="+", metavar="PATH", help="template files or folders (charts, repositories)")
+    c.add_argument("--format", choices=FORMATS, default="text")
+    c.add_argument("--fail-on", choices=("error", "warning", "information", "hint", "never"), default="warning",
+                   help="lowest severity that makes the exit code 1 (default: warning)")
+    c.add_argument("--helm-version", choices=("3", "4"), help="Helm major version to check against (default 4)")
+    c.add_argument("--select", metavar="CODES", help="only these rules (comma-separated codes or names)")
+    c.add_argument("--ignore", metavar="CODES", help="turn these rules off (comma-separated codes or names)")
+
+    r = sub.add_parser("rules", help="list the rules, or print their documentation")
+    r.add_argument("--format", choices=("text", "markdown"), default="text")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "serve":
+            return _serve(args)
+        if args.command == "check":
+            return _check(args)
+        if args.command == "rules":
+            return _rules(args)
+    except UsageError as exc:
+        print(f"hook-lsp: {exc}", file=sys.stderr)
+        return 2
+    _parser().print_help(sys.stderr)
+    return 2
+
+
+def _serve(args) -> int:
+    logging.basicConfig(
+        filename=args.log_file,
+        level=logging.DEBUG if args.verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    from .server import server
+
+    if args.tcp:
+        host, _, port = args.tcp.rpartition(":")
+        if not port.isdigit():
+            raise UsageError(f"--tcp wants HOST:PORT, not {args.tcp!r}")
+        server.start_tcp(host or "127.0.0.1", int(port))
+    else:
+        server.start_io()
+    return 0
+
+
+def collect(paths: list[str]) -> list[Path]:
+    """Template files named or found below the given folders, in a stable order."""
+    from .analysis.chart import is_template_file
+
+    files: list[Path] = []
+    for raw in paths:
+        p = Path(raw)
+        if p.is_file():
+            files.append(p)
+        elif p.is_dir():
+            for dirpath, dirnames, filenames in os.walk(p):
+                dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and d != "node_modules")
+                for fn in sorted(filenames):
+                    f = Path(dirpath) / fn
+                    if is_template_file(f.resolve()):
+                        files.append(f)
+        else:
+            raise UsageError(f"{raw}: no such file or folder")
+    return files
+
+
+def _check(args) -> int:
+    from .analysis.config import AnalysisConfig
+    from .analysis.project import Project
+    from .analysis.rules.registry import REGISTRY, Severity, rules_by_name
+    from .reporting import json_format, text
+    from .reporting.findings import findings_of
+
+    rules: dict[str, str] = {}
+    known = set(REGISTRY) | set(rules_by_name())
+    for opt in ("select", "ignore"):
+        for code in filter(None, (getattr(args, opt) or "").split(",")):
+            if code.strip() not in known:
+                raise UsageError(f"--{opt}: unknown rule {code.strip()!r}")
+    if args.select:
+        chosen = {c.strip() for c in args.select.split(",")}
+        by_name = rules_by_name()
+        chosen |= {by_name[c].code for c in chosen if c in by_name}
+        rules = {code: "off" for code in REGISTRY if code not in chosen}
+    for code in filter(None, (args.ignore or "").split(",")):
+        rules[code.strip()] = "off"
+    base = AnalysisConfig(helm_version=args.helm_version or "4", rules=rules)
+    project = Project(base)
+    files = collect(args.paths)
+    findings = []
+    cwd = Path.cwd()
+    for f in files:
+        resolved = f.resolve()
+        result = project.check(str(resolved))
+        try:
+            shown = str(resolved.relative_to(cwd))
+        except ValueError:
+            shown = str(f)
+        findings.extend(findings_of(result, shown))
+    for message in project.config_errors:
+        print(f"hook-lsp: {message}", file=sys.stderr)
+    renderer = json_format if args.format == "json" else text
+    sys.stdout.write(renderer.render(findings, len(files)))
+    if args.fail_on != "never" and any(f.code and Severity.at_least(f.severity, args.fail_on) for f in findings):
+        return 1
+    return 0
+
+
+def _rules(args) -> int:
+    from .reporting import rule_docs
+
+    sys.stdout.write(rule_docs.markdown() if args.format == "markdown" else rule_docs.text())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

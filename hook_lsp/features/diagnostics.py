@@ -1,0 +1,130 @@
+"""Publishing diagnostics: violations to `types.Diagnostic`, fixes carried in `data`.
+
+`publish(ls, uri)` analyses the document's current text and publishes with its version. Chart
+neighbours that are open are re-published too, because chart-wide rules (ordering, references)
+see every template.
+"""
+
+from __future__ import annotations
+
+from lsprotocol import types
+
+from .. import convert
+from ..analysis.project import FileResult
+from ..analysis.rules.registry import Violation
+from ..analysis.source import LineIndex
+from ..server import HookLanguageServer
+from .documents import path_of, result_for
+
+SEVERITY = {
+    "error": types.DiagnosticSeverity.Error,
+    "warning": types.DiagnosticSeverity.Warning,
+    "information": types.DiagnosticSeverity.Information,
+    "hint": types.DiagnosticSeverity.Hint,
+}
+TAGS = {"unnecessary": types.DiagnosticTag.Unnecessary, "deprecated": types.DiagnosticTag.Deprecated}
+SOURCE = "hook-lsp"
+
+
+def fix_data(index: LineIndex, violation: Violation, encoding: str) -> list[dict]:
+    """The fixes of a violation as JSON, ranges already in the client's encoding."""
+    return [
+        {
+            "title": fix.title,
+            "safe": fix.safe,
+            "edits": [
+                {"range": _range_json(convert.range_(index, e.span, encoding)), "newText": e.new_text}
+                for e in fix.edits
+            ],
+        }
+        for fix in violation.fixes
+    ]
+
+
+def _range_json(r: types.Range) -> dict:
+    return {
+        "start": {"line": r.start.line, "character": r.start.character},
+        "end": {"line": r.end.line, "character": r.end.character},
+    }
+
+
+def to_diagnostic(result: FileResult, v: Violation, encoding: str, uri_of=None) -> types.Diagnostic:
+    index = result.analysis.index
+    related = None
+    if v.related:
+        related = []
+        for rel in v.related:
+            other = _index_for(result, rel.path)
+            if other is None:
+                continue
+            related.append(
+                types.DiagnosticRelatedInformation(
+                    types.Location(uri_of(rel.path) if uri_of else rel.path, convert.range_(other, rel.span, encoding)),
+                    rel.message,
+                )
+            )
+    return types.Diagnostic(
+        range=convert.range_(index, v.span, encoding),
+        message=v.message,
+        severity=SEVERITY[v.severity],
+        code=v.code,
+        source=SOURCE,
+        data={"fixes": fix_data(index, v, encoding)} if v.fixes else None,
+        related_information=related or None,
+        tags=[TAGS[t] for t in v.tags] or None,
+    )
+
+
+def _index_for(result: FileResult, path: str) -> LineIndex | None:
+    if path == result.path:
+        return result.analysis.index
+    if result.chart is not None and path in result.chart.templates:
+        return result.chart.templates[path].index
+    return None
+
+
+def skipped_diagnostic(result: FileResult) -> types.Diagnostic:
+    return types.Diagnostic(
+        range=types.Range(types.Position(0, 0), types.Position(0, 0)),
+        message=f"hook-lsp: {result.skipped}",
+        severity=types.DiagnosticSeverity.Information,
+        source=SOURCE,
+    )
+
+
+def diagnostics_for(ls: HookLanguageServer, result: FileResult) -> list[types.Diagnostic]:
+    if result.skipped:
+        return [skipped_diagnostic(result)]
+    encoding = convert.encoding_of(ls)
+    from pygls.uris import from_fs_path
+
+    return [to_diagnostic(result, v, encoding, from_fs_path) for v in result.violations]
+
+
+def publish(ls: HookLanguageServer, uri: str, neighbours: bool = True) -> None:
+    """Analyse and publish one open document, then its open chart neighbours."""
+    if uri not in ls.workspace.text_documents:
+        return
+    doc = ls.workspace.get_text_document(uri)
+    result = result_for(ls, uri)
+    if result is None:
+        return
+    ls.text_document_publish_diagnostics(
+        types.PublishDiagnosticsParams(uri=uri, diagnostics=diagnostics_for(ls, result), version=doc.version)
+    )
+    if neighbours and result.chart is not None:
+        for other in list(ls.workspace.text_documents):
+            if other != uri and result.chart.owns(_path(other)):
+                ls.results.pop(other, None)
+                publish(ls, other, neighbours=False)
+
+
+def _path(uri: str):
+    from pathlib import Path
+
+    return Path(path_of(uri))
+
+
+def clear(ls: HookLanguageServer, uri: str) -> None:
+    ls.results.pop(uri, None)
+    ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))

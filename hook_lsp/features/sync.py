@@ -1,0 +1,130 @@
+"""Document and workspace synchronisation: open/change/save/close, watched files, settings.
+
+Analysis of a typical template takes a few milliseconds, so by default an edit is analysed at
+once, in order, and its diagnostics carry the version they were computed for. With
+``hookLsp.debounceMs`` > 0 the analysis waits that long and a newer edit cancels it, so results
+for an old version are never published over a newer one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from lsprotocol import types
+
+from ..server import HookLanguageServer, server
+from .diagnostics import clear, publish
+from .documents import path_of
+
+log = logging.getLogger(__name__)
+_pending: dict[str, asyncio.TimerHandle] = {}
+
+
+def _schedule(ls: HookLanguageServer, uri: str) -> None:
+    handle = _pending.pop(uri, None)
+    if handle is not None:
+        handle.cancel()
+    ls.results.pop(uri, None)
+    delay = ls.settings.debounceMs / 1000
+    if delay <= 0:
+        publish(ls, uri)
+        return
+    loop = asyncio.get_running_loop()
+    _pending[uri] = loop.call_later(delay, _run, ls, uri)
+
+
+def _run(ls: HookLanguageServer, uri: str) -> None:
+    _pending.pop(uri, None)
+    try:
+        publish(ls, uri)
+    except Exception:  # never let one bad document stop the server
+        log.exception("analysis of %s failed", uri)
+
+
+@server.feature(types.TEXT_DOCUMENT_DID_OPEN)
+def did_open(ls: HookLanguageServer, params: types.DidOpenTextDocumentParams) -> None:
+    """textDocument/didOpen: index the chart if needed and publish diagnostics."""
+    uri = params.text_document.uri
+    ls.project.open(path_of(uri), params.text_document.text)
+    _schedule(ls, uri)
+
+
+@server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
+def did_change(ls: HookLanguageServer, params: types.DidChangeTextDocumentParams) -> None:
+    """textDocument/didChange: pygls has applied the edits; re-analyse the new text."""
+    uri = params.text_document.uri
+    doc = ls.workspace.get_text_document(uri)
+    ls.project.buffers[path_of(uri)] = doc.source
+    _schedule(ls, uri)
+
+
+@server.feature(types.TEXT_DOCUMENT_DID_SAVE)
+def did_save(ls: HookLanguageServer, params: types.DidSaveTextDocumentParams) -> None:
+    """textDocument/didSave: publish again (a project file may have changed meanwhile)."""
+    _schedule(ls, params.text_document.uri)
+
+
+@server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
+def did_close(ls: HookLanguageServer, params: types.DidCloseTextDocumentParams) -> None:
+    """textDocument/didClose: clear the document's diagnostics; the chart goes back to disk."""
+    uri = params.text_document.uri
+    handle = _pending.pop(uri, None)
+    if handle is not None:
+        handle.cancel()
+    ls.project.close(path_of(uri))
+    clear(ls, uri)
+
+
+@server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
+def did_change_watched_files(ls: HookLanguageServer, params: types.DidChangeWatchedFilesParams) -> None:
+    """workspace/didChangeWatchedFiles: keep chart models current with files edited elsewhere."""
+    for change in params.changes:
+        ls.project.file_changed_on_disk(path_of(change.uri), deleted=change.type == types.FileChangeType.Deleted)
+    for uri in list(ls.workspace.text_documents):
+        _schedule(ls, uri)
+
+
+@server.feature(types.INITIALIZE)
+def initialize(ls: HookLanguageServer, params: types.InitializeParams) -> None:
+    """initialize: settings from initializationOptions."""
+    if params.initialization_options:
+        ls.apply_settings(params.initialization_options)
+
+
+@server.feature(types.INITIALIZED)
+async def initialized(ls: HookLanguageServer, params: types.InitializedParams) -> None:
+    """initialized: pull `hookLsp` settings when the client supports workspace/configuration."""
+    await _pull_configuration(ls)
+
+
+@server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
+async def did_change_configuration(ls: HookLanguageServer, params: types.DidChangeConfigurationParams) -> None:
+    """workspace/didChangeConfiguration: re-read settings and re-publish every open document."""
+    settings = params.settings
+    if isinstance(settings, dict) and isinstance(settings.get("hookLsp"), dict):
+        ls.apply_settings(settings["hookLsp"])
+    else:
+        await _pull_configuration(ls)
+    for uri in list(ls.workspace.text_documents):
+        _schedule(ls, uri)
+
+
+async def _pull_configuration(ls: HookLanguageServer) -> None:
+    caps = ls.client_capabilities
+    if not (caps and caps.workspace and caps.workspace.configuration):
+        return
+    try:
+        result = await asyncio.wait_for(
+            ls.workspace_configuration_async(
+                types.ConfigurationParams(items=[types.ConfigurationItem(section="hookLsp")])
+            ),
+            timeout=5,
+        )
+    except Exception as exc:  # a client that never answers must not hang the server
+        log.warning("workspace/configuration failed: %s", exc)
+        return
+    if result and isinstance(result[0], dict):
+        ls.apply_settings(result[0])
+        for uri in list(ls.workspace.text_documents):
+            _schedule(ls, uri)

@@ -1,0 +1,1 @@
+"""Output formats of `hook-lsp check`: each module renders a list of `Finding`s."""

@@ -1,0 +1,52 @@
+"""The language server: state shared by the feature modules, and the server instance.
+
+`HookLanguageServer` holds the settings, the `Project` (charts and their analyses) and the last
+published result per document. Handlers live in `hook_lsp.features`, one module per LSP method
+family; importing that package registers them on `server`.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from lsprotocol import types
+from pygls.lsp.server import LanguageServer
+
+from . import __version__
+from .analysis.project import FileResult, Project
+from .settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+class HookLanguageServer(LanguageServer):
+    def __init__(self) -> None:
+        super().__init__("hook-lsp", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Incremental)
+        self.settings = Settings()
+        self.project = Project(self.settings.analysis_config())
+        #: uri -> (document version, result) of the last analysis published.
+        self.results: dict[str, tuple[int | None, FileResult]] = {}
+        self.reported_errors: set[str] = set()
+
+    def apply_settings(self, data) -> None:
+        settings, errors = Settings.from_json(data)
+        self.settings = settings
+        self.project.set_base_config(settings.analysis_config())
+        for message in errors + self.project.config_errors:
+            self.report_once(message)
+
+    def report_once(self, message: str) -> None:
+        """Tell the user about a bad setting once (then defaults apply)."""
+        if message in self.reported_errors:
+            return
+        self.reported_errors.add(message)
+        log.warning("%s", message)
+        try:
+            self.window_show_message(types.ShowMessageParams(types.MessageType.Warning, f"hook-lsp: {message}"))
+        except Exception:  # pragma: no cover - no client attached (unit tests)
+            pass
+
+
+server = HookLanguageServer()
+
+from . import features  # noqa: E402,F401  (registers the handlers on `server`)

@@ -1,0 +1,69 @@
+"""Diagnostics over stdio: open, change, versions, close."""
+
+from __future__ import annotations
+
+from lsprotocol import types
+from pytest_lsp import LanguageClient
+
+from .conftest import diagnostics_for, open_doc
+
+
+async def test_open_reports_unknown_event_at_exact_token(client: LanguageClient, tmp_chart):
+    job = tmp_chart / "templates" / "migrate-job.yaml"
+    uri = open_doc(client, job)
+    diags = await diagnostics_for(client, uri, version=1)
+    hk101 = [d for d in diags if d.code == "HK101"]
+    assert len(hk101) == 1
+    d = hk101[0]
+    assert d.source == "hook-lsp"
+    assert d.severity == types.DiagnosticSeverity.Error
+    assert d.range == types.Range(types.Position(6, 20), types.Position(6, 30))
+    assert "did you mean `pre-install`" in d.message
+    assert d.data["fixes"][0]["edits"][0]["newText"] == "pre-install"
+
+
+async def test_change_fixes_and_versions(client: LanguageClient, tmp_chart):
+    job = tmp_chart / "templates" / "migrate-job.yaml"
+    uri = open_doc(client, job)
+    await diagnostics_for(client, uri, version=1)
+    # Incremental edit: insert the missing "l" of pre-instal.
+    client.text_document_did_change(
+        types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=2),
+            content_changes=[
+                types.TextDocumentContentChangePartial(
+                    range=types.Range(types.Position(6, 30), types.Position(6, 30)), text="l"
+                )
+            ],
+        )
+    )
+    diags = await diagnostics_for(client, uri, version=2)
+    assert [d for d in diags if d.code == "HK101"] == []
+
+
+async def test_close_clears_diagnostics(client: LanguageClient, tmp_chart):
+    job = tmp_chart / "templates" / "migrate-job.yaml"
+    uri = open_doc(client, job)
+    assert await diagnostics_for(client, uri, version=1)
+    client.text_document_did_close(types.DidCloseTextDocumentParams(types.TextDocumentIdentifier(uri)))
+    assert await diagnostics_for(client, uri) == []
+
+
+async def test_quick_fix_applies_did_you_mean(client: LanguageClient, tmp_chart):
+    job = tmp_chart / "templates" / "migrate-job.yaml"
+    uri = open_doc(client, job)
+    diags = await diagnostics_for(client, uri, version=1)
+    actions = await client.text_document_code_action_async(
+        types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(uri),
+            range=diags[0].range,
+            context=types.CodeActionContext(diagnostics=[d for d in diags if d.code == "HK101"]),
+        )
+    )
+    titles = [a.title for a in actions]
+    assert "Replace with `pre-install`" in titles
+    assert "Disable HK101 for this line" in titles
+    fix = next(a for a in actions if a.title == "Replace with `pre-install`")
+    edit = fix.edit.document_changes[0].edits[0]
+    assert edit.new_text == "pre-install"
+    assert edit.range == types.Range(types.Position(6, 20), types.Position(6, 30))
