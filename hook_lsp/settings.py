@@ -60,7 +60,8 @@ class Settings:
                     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
                         raise ConfigError(f"{key} must be a list of paths")
             except ConfigError as exc:
-                errors.append(f"hookLsp.{exc}" if not str(exc).startswith(key) else f"hookLsp.{exc}")
+                msg = str(exc)
+                errors.append(f"hookLsp.{msg}" if msg.startswith(key) else f"hookLsp.{key}: {msg}")
                 continue
             values[key] = value
         return cls(**values), errors

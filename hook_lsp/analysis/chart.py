@@ -37,7 +37,7 @@ def find_chart_root(path: Path) -> Path | None:
             if folder.parent.name == "charts" and (folder.parent.parent / "Chart.yaml").is_file():
                 continue
             break
-        if root is not None:
+        if root is not None and folder.name != "charts":
             break
     return root
 

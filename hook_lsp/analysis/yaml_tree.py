@@ -167,17 +167,20 @@ def _parse_one(i: int, span: Span, chunk: str, index: LineIndex, first_line: int
         return Document(i, span, None, YamlProblem("YAML nesting is too deep to analyse", Span(span.start, span.start)))
     except (YAMLError, ValueError, TypeError) as exc:  # libyaml reader errors, bad characters
         return Document(i, span, None, YamlProblem(f"YAML error: {exc}", Span(span.start, span.start)))
-    # Degrade: compose the text before the failing line, which usually keeps `metadata`.
+    # Degrade: compose the text before the failing line, or before the construct that failed
+    # (an unclosed `[` is reported at the end of the document), which usually keeps `metadata`.
     root = None
-    cut_line = index.position(problem.span.start)[0] - first_line
-    if cut_line > 0:
-        lines = chunk.split("\n")
-        head = "\n".join(lines[:cut_line])
+    cuts = {index.position(problem.span.start)[0] - first_line}
+    if problem.context_offset is not None:
+        cuts.add(index.position(problem.context_offset)[0] - first_line)
+    lines = chunk.split("\n")
+    for cut_line in sorted((c for c in cuts if c > 0), reverse=True):
         try:
-            node = _compose(head)
-            root = _Converter(index, first_line).convert(node) if node is not None else None
+            node = _compose("\n".join(lines[:cut_line]))
         except (YAMLError, RecursionError, ValueError, TypeError):
-            root = None
+            continue
+        root = _Converter(index, first_line).convert(node) if node is not None else None
+        break
     return Document(i, span, root, problem, partial=root is not None)
 
 
