@@ -94,8 +94,38 @@ def initialize(ls: HookLanguageServer, params: types.InitializeParams) -> None:
 
 @server.feature(types.INITIALIZED)
 async def initialized(ls: HookLanguageServer, params: types.InitializedParams) -> None:
-    """initialized: pull `hookLsp` settings when the client supports workspace/configuration."""
+    """initialized: watch chart files, and pull `hookLsp` settings when the client can."""
+    await _watch_chart_files(ls)
     await _pull_configuration(ls)
+
+
+#: Files whose changes on disk alter a chart model or its configuration.
+WATCHED = ("**/templates/**", "**/Chart.yaml", "**/values*.yaml", "**/.hook-lsp.toml", "**/hook-lsp.toml")
+
+
+async def _watch_chart_files(ls: HookLanguageServer) -> None:
+    caps = ls.client_capabilities
+    watched = caps and caps.workspace and caps.workspace.did_change_watched_files
+    if not (watched and watched.dynamic_registration):
+        return
+    options = types.DidChangeWatchedFilesRegistrationOptions(
+        watchers=[types.FileSystemWatcher(glob_pattern=g) for g in WATCHED]
+    )
+    try:
+        await asyncio.wait_for(
+            ls.client_register_capability_async(
+                types.RegistrationParams(
+                    registrations=[
+                        types.Registration(
+                            id="hook-lsp-watch", method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES, register_options=options
+                        )
+                    ]
+                )
+            ),
+            timeout=5,
+        )
+    except Exception as exc:  # the client may refuse; open buffers still stay current
+        log.warning("could not register file watchers: %s", exc)
 
 
 @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)

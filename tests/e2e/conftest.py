@@ -19,10 +19,23 @@ WORKSPACE = Path(__file__).parent / "workspace"
 DEMO = WORKSPACE / "demo"
 
 
+def accept_registrations(lsp_client: LanguageClient) -> list[types.Registration]:
+    """Answer client/registerCapability as editors do; returns the list it records into."""
+    seen: list[types.Registration] = []
+
+    @lsp_client.feature(types.CLIENT_REGISTER_CAPABILITY)
+    def _register(params: types.RegistrationParams):
+        seen.extend(params.registrations)
+        return None
+
+    return seen
+
+
 @pytest_lsp.fixture(
     config=ClientServerConfig(server_command=[sys.executable, "-m", "hook_lsp", "serve"]),
 )
 async def client(lsp_client: LanguageClient, tmp_path_factory):
+    lsp_client.registrations = accept_registrations(lsp_client)
     root = tmp_path_factory.mktemp("ws")
     await lsp_client.initialize_session(
         types.InitializeParams(

@@ -67,3 +67,19 @@ async def test_quick_fix_applies_did_you_mean(client: LanguageClient, tmp_chart)
     edit = fix.edit.document_changes[0].edits[0]
     assert edit.new_text == "pre-install"
     assert edit.range == types.Range(types.Position(6, 20), types.Position(6, 30))
+
+
+async def test_file_changed_on_disk_updates_chart_neighbours(client: LanguageClient, tmp_chart):
+    """A watched-file event re-reads a template that is not open and re-publishes the open ones."""
+    job = tmp_chart / "templates" / "migrate-job.yaml"
+    other = tmp_chart / "templates" / "other.yaml"
+    uri = open_doc(client, job)
+    await diagnostics_for(client, uri, version=1)
+    other.write_text('kind: Pod\nmetadata:\n  name: t\n  annotations:\n    "helm.sh/hook": test\n')
+    client.workspace_did_change_watched_files(
+        types.DidChangeWatchedFilesParams([types.FileEvent(uri=other.as_uri(), type=types.FileChangeType.Created)])
+    )
+    diags = await diagnostics_for(client, uri, version=1)
+    assert any(d.code == "HK101" for d in diags)
+    watched = [r for r in client.registrations if r.method == types.WORKSPACE_DID_CHANGE_WATCHED_FILES]
+    assert watched and "**/Chart.yaml" in [w["globPattern"] for w in watched[0].register_options["watchers"]]

@@ -9,12 +9,13 @@ import pytest_lsp
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 
-from .conftest import diagnostics_for, open_doc
+from .conftest import accept_registrations, diagnostics_for, open_doc
 
 
 @pytest_lsp.fixture(config=ClientServerConfig(server_command=[sys.executable, "-m", "hook_lsp", "serve", "--stdio"]))
 async def configured(lsp_client: LanguageClient):
     """A client that answers workspace/configuration with HK101 downgraded and a debounce."""
+    accept_registrations(lsp_client)
     lsp_client.set_configuration({"hookLsp": {"rules": {"HK101": "warning"}, "debounceMs": 30}})
     await lsp_client.initialize_session(types.InitializeParams(capabilities=client_capabilities("neovim")))
     yield
@@ -57,6 +58,7 @@ async def test_debounced_edits_publish_only_the_newest_version(configured: Langu
     config=ClientServerConfig(server_command=[sys.executable, "-m", "hook_lsp", "serve"]),
 )
 async def bad_settings(lsp_client: LanguageClient):
+    accept_registrations(lsp_client)
     await lsp_client.initialize_session(
         types.InitializeParams(
             capabilities=client_capabilities("visual-studio-code"),
