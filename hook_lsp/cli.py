@@ -1,4 +1,4 @@
-"""The `hook-lsp` command: `serve`, `check`, `rules` (and `--version`).
+"""The `hook-lsp` command: `serve`, `check`, `timeline`, `rules` (and `--version`).
 
 Exit codes of `check`: 0 clean, 1 findings at or above ``--fail-on``, 2 usage or I/O error
 (with a one-line message on stderr).
@@ -14,7 +14,8 @@ from pathlib import Path
 
 from . import __version__
 
-FORMATS = ("text", "json")
+FORMATS = ("text", "json", "sarif", "github")
+TIMELINE_FORMATS = ("text", "json", "mermaid")
 
 
 class UsageError(Exception):
@@ -40,6 +41,14 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--helm-version", choices=("3", "4"), help="Helm major version to check against (default 4)")
     c.add_argument("--select", metavar="CODES", help="only these rules (comma-separated codes or names)")
     c.add_argument("--ignore", metavar="CODES", help="turn these rules off (comma-separated codes or names)")
+    c.add_argument("--values", metavar="FILE", action="append", default=[], help="values file merged over values.yaml (repeatable)")
+
+    t = sub.add_parser("timeline", help="show what Helm runs, in order, for an operation on a chart")
+    t.add_argument("chart", metavar="CHART", help="the chart folder (or any file in it)")
+    t.add_argument("--operation", choices=("install", "upgrade", "rollback", "uninstall", "test"), default="upgrade")
+    t.add_argument("--values", metavar="FILE", action="append", default=[], help="values file merged over values.yaml (repeatable)")
+    t.add_argument("--format", choices=TIMELINE_FORMATS, default="text")
+    t.add_argument("--helm-version", choices=("3", "4"), help="Helm major version (default 4)")
 
     r = sub.add_parser("rules", help="list the rules, or print their documentation")
     r.add_argument("--format", choices=("text", "markdown"), default="text")
@@ -55,6 +64,8 @@ def main(argv: list[str] | None = None) -> int:
             return _check(args)
         if args.command == "rules":
             return _rules(args)
+        if args.command == "timeline":
+            return _timeline(args)
     except UsageError as exc:
         print(f"hook-lsp: {exc}", file=sys.stderr)
         return 2
@@ -68,6 +79,9 @@ def _serve(args) -> int:
         level=logging.DEBUG if args.verbose else logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    if not args.verbose:
+        # pygls logs every message it sends at INFO; editors show the server's stderr as errors.
+        logging.getLogger("pygls").setLevel(logging.WARNING)
     from .server import server
 
     if args.tcp:
@@ -122,11 +136,16 @@ def _check(args) -> int:
     for code in filter(None, (args.ignore or "").split(",")):
         rules[code.strip()] = "off"
     base = AnalysisConfig(helm_version=args.helm_version or "4", rules=rules)
-    project = Project(base)
+    for v in args.values:
+        if not Path(v).is_file():
+            raise UsageError(f"--values: {v}: no such file")
+    project = Project(base, values_files=[str(Path(v).resolve()) for v in args.values])
     files = collect(args.paths)
     findings = []
     cwd = Path.cwd()
+    progress = _Progress(len(files))
     for f in files:
+        progress.tick()
         resolved = f.resolve()
         result = project.check(str(resolved))
         try:
@@ -136,10 +155,63 @@ def _check(args) -> int:
         findings.extend(findings_of(result, shown))
     for message in project.config_errors:
         print(f"hook-lsp: {message}", file=sys.stderr)
-    renderer = json_format if args.format == "json" else text
+    progress.done()
+    from .reporting import github, sarif
+
+    renderer = {"json": json_format, "sarif": sarif, "github": github}.get(args.format, text)
     sys.stdout.write(renderer.render(findings, len(files)))
     if args.fail_on != "never" and any(f.code and Severity.at_least(f.severity, args.fail_on) for f in findings):
         return 1
+    return 0
+
+
+class _Progress:
+    """``checked 120/800`` on stderr, only for large trees and only when stderr is a terminal."""
+
+    def __init__(self, total: int) -> None:
+        self.total = total
+        self.n = 0
+        self.on = total >= 200 and sys.stderr.isatty()
+
+    def tick(self) -> None:
+        self.n += 1
+        if self.on and (self.n % 25 == 0 or self.n == self.total):
+            sys.stderr.write(f"\rhook-lsp: checked {self.n}/{self.total} files")
+            sys.stderr.flush()
+
+    def done(self) -> None:
+        if self.on:
+            sys.stderr.write("\r\033[K")
+            sys.stderr.flush()
+
+
+def _timeline(args) -> int:
+    from .analysis.chart import Chart, find_chart_root
+    from .analysis.config import AnalysisConfig
+    from .analysis.project import Project
+    from .analysis.timeline import timeline
+    from .reporting import timeline_format
+
+    target = Path(args.chart).resolve()
+    if not target.exists():
+        raise UsageError(f"{args.chart}: no such file or folder")
+    root = target if (target / "Chart.yaml").is_file() else find_chart_root(target / "templates" / "x.yaml")
+    if root is None:
+        raise UsageError(f"{args.chart}: no Chart.yaml here or above")
+    for v in args.values:
+        if not Path(v).is_file():
+            raise UsageError(f"--values: {v}: no such file")
+    project = Project(AnalysisConfig(helm_version=args.helm_version or "4"), values_files=[str(Path(v).resolve()) for v in args.values])
+    chart = project.chart_for(root / "templates" / "_.yaml")
+    if chart is None:  # pragma: no cover - a chart root always owns its templates folder
+        chart = Chart.load(root)
+    t = timeline(chart, args.operation)
+    if args.format == "json":
+        sys.stdout.write(timeline_format.as_json(t))
+    elif args.format == "mermaid":
+        sys.stdout.write(timeline_format.mermaid(t))
+    else:
+        sys.stdout.write(timeline_format.text(t, colour=sys.stdout.isatty() and not os.environ.get("NO_COLOR")))
     return 0
 
 

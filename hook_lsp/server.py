@@ -32,6 +32,7 @@ class HookLanguageServer(LanguageServer):
         settings, errors = Settings.from_json(data)
         self.settings = settings
         self.project.set_base_config(settings.analysis_config())
+        self.project.set_values_files(settings.valuesFiles)
         for message in errors + self.project.config_errors:
             self.report_once(message)
 

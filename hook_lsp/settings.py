@@ -30,7 +30,7 @@ class Settings:
     debounceMs: int = 0
 
     def analysis_config(self) -> AnalysisConfig:
-        return AnalysisConfig(helm_version=self.helmVersion, rules=dict(self.rules))
+        return AnalysisConfig(helm_version=self.helmVersion, rules=dict(self.rules), shellcheck=self.shellcheck)
 
     @classmethod
     def from_json(cls, data: dict | None) -> tuple["Settings", list[str]]:

@@ -119,9 +119,11 @@ class Chart:
     # -- loading ---------------------------------------------------------------------------
 
     @classmethod
-    def load(cls, root: Path, texts: dict[str, str] | None = None, helm_version: str = "4") -> "Chart":
+    def load(
+        cls, root: Path, texts: dict[str, str] | None = None, helm_version: str = "4", enrich=None
+    ) -> "Chart":
         """Index every template of ``root``; ``texts`` overrides disk (open editor buffers)."""
-        chart = cls(root=root, name=_chart_name(root), helm_version=helm_version)
+        chart = cls(root=root, name=_chart_name(root), helm_version=helm_version, enrich=enrich)
         texts = texts or {}
         for path in chart.template_files():
             key = str(path)

@@ -37,6 +37,8 @@ class AnalysisConfig:
     rules: dict[str, str] = field(default_factory=dict)
     #: Re-raise exceptions from rules (tests); the server and CLI log and carry on.
     strict: bool = False
+    #: Run the bundled ShellCheck on hook scripts (HK306) when its binary is available.
+    shellcheck: bool = True
 
     def level_for(self, code: str, name: str, default: str) -> str:
         return self.rules.get(code, self.rules.get(name, default))

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from . import rules as _rules  # noqa: F401  (registers every rule module)
 from .config import AnalysisConfig
 from .hook_model import TemplateAnalysis
+from .resolve.enrich import attach_related
 from .rules.registry import REGISTRY, RuleContext, Severity, Violation
 
 log = logging.getLogger(__name__)
@@ -73,13 +74,15 @@ def check_template(template: TemplateAnalysis, config: AnalysisConfig | None = N
             try:
                 for violation in rule.check(target, ctx):
                     violation.code = rule.code
-                    violation.severity = level
+                    own = violation.own_severity
+                    violation.severity = own if own and level == rule.severity else level
                     violation.path = template.path
                     out.append(violation)
             except Exception:
                 if config.strict:
                     raise
                 log.exception("rule %s failed on %s", rule.code, template.path)
+    attach_related(template, out)
     sup = suppressions(template)
     kept = []
     for v in out:

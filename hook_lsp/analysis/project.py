@@ -37,6 +37,8 @@ class Project:
     #: Problems with project files, reported once each.
     config_errors: list[str] = field(default_factory=list)
     _configs: dict[Path, AnalysisConfig] = field(default_factory=dict)
+    #: User values files (relative to each chart root) merged over values.yaml when resolving.
+    values_files: list[str] = field(default_factory=list)
 
     def set_base_config(self, config: AnalysisConfig) -> None:
         self.base_config = config
@@ -69,7 +71,11 @@ class Project:
         if root is None:
             return None
         config = self.config_for(root)
-        chart = Chart.load(root, self._buffers_under(root), helm_version=config.helm_version)
+        from .resolve import Resolver
+
+        chart = Chart.load(
+            root, self._buffers_under(root), helm_version=config.helm_version, enrich=Resolver(self.values_files)
+        )
         self.charts[root] = chart
         return chart
 
@@ -82,6 +88,12 @@ class Project:
                 continue
             out[key] = text
         return out
+
+    def set_values_files(self, values_files: list[str]) -> None:
+        """Change the user values files; charts are re-read on next use."""
+        if list(values_files) != self.values_files:
+            self.values_files = list(values_files)
+            self.charts.clear()
 
     # -- editor buffers --------------------------------------------------------------------
 

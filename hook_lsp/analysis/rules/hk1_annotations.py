@@ -1,20 +1,20 @@
-"""HK1xx: the `helm.sh/hook*` annotations themselves (reference §1, §2, §4)."""
+"""HK101-HK105: the events of `helm.sh/hook` (reference §1.1, §1.2).
+
+The other HK1xx modules: `hk1_keys` (annotation keys and shapes), `hk1_values` (weights and
+value types), `hk1_policies` (delete, output-log and resource policies).
+"""
 
 from __future__ import annotations
 
-import difflib
 from typing import Iterator
 
 from ...knowledge import annotations as A
-from ..hook_model import Resource
+from ..hook_model import Resource, Token
+from ..source import Span
+from .annotation_support import did_you_mean, kind_of, literal_hooks, removal_span, split_on_separators
 from .registry import Fix, FixAvailability, RuleContext, Severity, Violation, rule
 
 _ALL_EVENT_TOKENS = A.EVENT_NAMES + tuple(A.EVENT_ALIASES)
-
-
-def _did_you_mean(word: str, choices: tuple[str, ...]) -> str | None:
-    match = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
-    return match[0] if match else None
 
 
 @rule("HK101", "unknown-hook-event", Severity.ERROR, FixAvailability.SOMETIMES)
@@ -44,21 +44,231 @@ def unknown_hook_event(res: Resource, ctx: RuleContext) -> Iterator[Violation]:
       helm.sh/hook: pre-install,pre-upgrade
     ```
     """
-    if res.hook is None:
-        return
-    for ann in res.hook.alternatives:
+    for ann in literal_hooks(res):
         for tok in ann.tokens:
             value = tok.value
             if not value or A.canonical_event(value) is not None or value in A.REMOVED_EVENTS:
                 continue  # empty parts and removed events have their own rules
             if any(sep in value for sep in (";", " ", "\t", "\n")):
                 continue  # wrong separators have their own rule
-            guess = _did_you_mean(value, _ALL_EVENT_TOKENS)
+            guess = did_you_mean(value, _ALL_EVENT_TOKENS)
             hint = f"; did you mean `{guess}`?" if guess else ""
             fixes = [Fix.replace(tok.span, guess, f"Replace with `{guess}`")] if guess and tok.exact else []
             yield ctx.violation(
                 tok.span,
                 f"`{tok.raw.strip()}` is not a Helm hook event: Helm silently skips this whole "
                 f"{res.kind or 'resource'} (it is neither run as a hook nor installed){hint}",
+                fixes,
+            )
+
+
+@rule("HK102", "removed-hook-event", Severity.ERROR, FixAvailability.NONE)
+def removed_hook_event(res: Resource, ctx: RuleContext) -> Iterator[Violation]:
+    """## What it does
+    Flags the Helm 2 hook events `crd-install` and `test-failure` in a `helm.sh/hook` value.
+
+    ## Why is this bad?
+    Neither is a hook event in Helm 3 or 4: `crd-install` was never carried over from Helm 2 and
+    `test-failure` was removed in Helm 3 (reference §1.1). Like any unknown event, they make Helm
+    skip the **whole resource**: a CRD annotated `crd-install` is not installed at all, and
+    nothing but an `info: skipping unknown hook` line on stderr says so (§1.2 step 5).
+    Helm 4's `helm lint` no longer warns about `crd-install`, and Helm 3's lint misses it when
+    the value is quoted or lists other events (§8).
+
+    ## Example
+    ```yaml
+    apiVersion: apiextensions.k8s.io/v1
+    kind: CustomResourceDefinition
+    metadata:
+      name: widgets.example.com
+      annotations:
+        helm.sh/hook: crd-install
+    ```
+
+    ## Fix
+    Move CustomResourceDefinitions to the chart's `crds/` folder, which Helm installs before
+    rendering the templates (on install only; upgrades never touch `crds/`, §7), or manage
+    them with a template or a hook of your own. For `test-failure`, write a `test` hook whose
+    command succeeds when the expected failure happens.
+    """
+    for ann in literal_hooks(res):
+        for tok in ann.tokens:
+            why = A.REMOVED_EVENTS.get(tok.value)
+            if why is None:
+                continue
+            advice = (
+                "; CRDs belong in the chart's crds/ folder"
+                if tok.value == "crd-install"
+                else "; write a `test` hook that succeeds when the expected failure happens"
+            )
+            yield ctx.violation(
+                tok.span,
+                f"`{tok.value}` is not a hook event in Helm 3 or 4 ({why.split(';')[0].split('. ')[0]}): "
+                f"Helm silently skips this whole {kind_of(res)}, it is neither run nor installed{advice}",
+            )
+
+
+@rule("HK103", "test-success-alias", Severity.HINT, FixAvailability.SOMETIMES)
+def test_success_alias(res: Resource, ctx: RuleContext) -> Iterator[Violation]:
+    """## What it does
+    Points out `test-success` in a `helm.sh/hook` value.
+
+    ## Why is this bad?
+    `test-success` is the Helm 2 name of the `test` event. Helm 3 and 4 still accept it as an
+    alias "for backward compatibility with Helm 2 tests" and record it as `test` (reference
+    §1.1), so it works — but readers (and other tools) may not know it, and next to `test` it
+    makes the hook run twice (§1.2 step 6; `duplicate-hook-event` reports that).
+
+    ## Example
+    ```yaml
+    annotations:
+      helm.sh/hook: test-success
+    ```
+
+    ## Fix
+    Write the current event name. The quick fix replaces the alias (unless the value already
+    lists `test`; then remove the duplicate instead):
+    ```yaml
+    annotations:
+      helm.sh/hook: test
+    ```
+    """
+    for ann in literal_hooks(res):
+        tokens = ann.tokens
+        for tok in tokens:
+            if tok.value != "test-success":
+                continue
+            has_test = any(t.value == "test" for t in tokens)
+            fixes = [] if has_test or not tok.exact else [Fix.replace(tok.span, "test", "Replace with `test`")]
+            yield ctx.violation(
+                tok.span,
+                "`test-success` is the Helm 2 name of the `test` event; Helm 3 and 4 still read it as `test`",
+                fixes,
+                tags=("deprecated",),
+            )
+
+
+@rule("HK104", "malformed-hook-event-list", Severity.ERROR, FixAvailability.SOMETIMES)
+def malformed_hook_event_list(res: Resource, ctx: RuleContext) -> Iterator[Violation]:
+    """## What it does
+    Flags a `helm.sh/hook` value that is empty or null, has an empty part (a leading, trailing
+    or doubled comma), or separates events with `;` or spaces instead of commas.
+
+    ## Why is this bad?
+    Helm splits the value on `,` only and trims each part (reference §1.2 step 4). An empty
+    part, or a part like `pre-install;post-install` or `pre-install post-install`, is an
+    unknown event, and one unknown part makes Helm skip the **whole resource** without an
+    error: it is neither run as a hook nor installed, and it is missing from `helm template`
+    output too (§1.2 step 5). An empty value or `helm.sh/hook:` (null) does the same.
+
+    ## Example
+    ```yaml
+    annotations:
+      helm.sh/hook: pre-install;pre-upgrade
+      helm.sh/hook-delete-policy: before-hook-creation
+    ---
+    annotations:
+      helm.sh/hook: post-install,
+    ```
+
+    ## Fix
+    Separate events with commas, and drop empty parts. The quick fixes do both when every
+    remaining part is a known event:
+    ```yaml
+    annotations:
+      helm.sh/hook: pre-install,pre-upgrade
+    ---
+    annotations:
+      helm.sh/hook: post-install
+    ```
+    """
+    text = ctx.template.text
+    for ann in literal_hooks(res):
+        tokens = ann.tokens
+        if not any(t.value for t in tokens):
+            span = ann.value_span if len(ann.value_span) else ann.key_span
+            yield ctx.violation(
+                span,
+                f"`helm.sh/hook` is empty: Helm silently skips this whole {kind_of(res)}, "
+                "it is neither run as a hook nor installed",
+            )
+            continue
+        for i, tok in enumerate(tokens):
+            if not tok.value:
+                where = "trailing" if i == len(tokens) - 1 else "leading" if i == 0 else "doubled"
+                removal = removal_span(tokens, i)
+                comma = removal if removal is not None else tok.span
+                fixes = [Fix.replace(removal, "", "Remove the empty event")] if removal is not None else []
+                if removal is not None:
+                    # Point at the stray comma itself.
+                    comma = Span(removal.start, removal.start + 1) if i > 0 else Span(removal.end - 1, removal.end)
+                yield ctx.violation(
+                    comma,
+                    f"{where} comma in `helm.sh/hook`: the empty event is unknown, so Helm silently "
+                    f"skips this whole {kind_of(res)} (it is neither run as a hook nor installed)",
+                    fixes,
+                )
+                continue
+            parts = split_on_separators(tok.value)
+            if len(parts) < 2:
+                continue
+            sep = "`;`" if ";" in tok.value else "spaces"
+            fixes = []
+            if tok.exact and all(A.canonical_event(p) for p in parts):
+                src = text[tok.span.start : tok.span.end]
+                fixes.append(Fix.replace(tok.span, ",".join(split_on_separators(src)), "Separate the events with commas"))
+            yield ctx.violation(
+                tok.span,
+                f"hook events separated by {sep}: Helm splits `helm.sh/hook` on commas only, reads "
+                f"`{tok.raw.strip()}` as one unknown event and silently skips this whole {kind_of(res)}",
+                fixes,
+            )
+
+
+@rule("HK105", "duplicate-hook-event", Severity.WARNING, FixAvailability.SOMETIMES)
+def duplicate_hook_event(res: Resource, ctx: RuleContext) -> Iterator[Violation]:
+    """## What it does
+    Flags an event listed twice in one `helm.sh/hook` value, including `test` next to its
+    alias `test-success`.
+
+    ## Why is this bad?
+    Helm keeps duplicates: the hook's event list holds the event twice and Helm adds the hook
+    to that event's run list once per entry, so **the hook runs twice** in one operation
+    (reference §1.2 step 6). A Job that migrates a database or creates a one-off secret is
+    created, awaited and (with `before-hook-creation`) deleted and created again.
+
+    Different `helm.sh/hook` values in the branches of an `if`/`else` are not duplicates.
+
+    ## Example
+    ```yaml
+    annotations:
+      helm.sh/hook: test,test-success
+    ```
+
+    ## Fix
+    List each event once. The quick fix removes the repeated entry:
+    ```yaml
+    annotations:
+      helm.sh/hook: test
+    ```
+    """
+    for ann in literal_hooks(res):
+        tokens = ann.tokens
+        seen: dict[str, Token] = {}
+        for i, tok in enumerate(tokens):
+            event = A.canonical_event(tok.value)
+            if event is None:
+                continue
+            first = seen.get(event)
+            if first is None:
+                seen[event] = tok
+                continue
+            removal = removal_span(tokens, i)
+            fixes = [Fix.replace(removal, "", f"Remove the repeated `{tok.raw.strip()}`")] if removal else []
+            alias = next((t.value for t in (first, tok) if t.value in A.EVENT_ALIASES), None)
+            same = f" (`{alias}` is an alias of `{event}`)" if alias else ""
+            yield ctx.violation(
+                tok.span,
+                f"`{event}` is listed twice in `helm.sh/hook`{same}: Helm runs this hook twice on that event",
                 fixes,
             )

@@ -88,6 +88,9 @@ class Violation:
     tags: tuple[str, ...] = ()
     #: Path of the file the violation is in (filled by the engine).
     path: str = ""
+    #: A severity this violation carries itself (e.g. ShellCheck's level); it replaces the rule's
+    #: default unless the user configured a level for the rule.
+    own_severity: str | None = None
 
     @property
     def rule(self) -> "Rule":

@@ -1,0 +1,212 @@
+"""Hover text for hook annotations and hook kinds, assembled from `hook_lsp.knowledge` only.
+
+`hover(analysis, offset, chart, helm_version)` finds the target with `cursor.hover_target` and
+returns markdown plus the span it describes. The markdown builders are shared with completion
+item documentation. A weight's hover places the hook in Helm's chart-wide order of each of its
+events (reference §3.1), naming the neighbours and saying when a tie is broken by name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..knowledge import annotations as A
+from ..knowledge import events as E
+from ..knowledge import kinds_text as K
+from ..knowledge import phrases as P
+from ..knowledge import policies as PO
+from ..knowledge import weights as W
+from ..knowledge.facts import DOCS_HOOKS, Fact
+from ..knowledge.keys import KEY_DOCS
+from ..knowledge.kinds import WAITED_KINDS
+from .chart import Chart, HookEntry
+from .cursor import KeyTarget, KindTarget, TokenTarget, WeightTarget, hover_target
+from .hook_model import Resource, TemplateAnalysis
+from .source import Span
+from .yaml_types import go_atoi
+
+
+@dataclass(frozen=True)
+class HoverText:
+    markdown: str
+    span: Span
+
+
+def hover(analysis: TemplateAnalysis, offset: int, chart: Chart | None, helm_version: str = "4") -> HoverText | None:
+    target = hover_target(analysis, offset)
+    if target is None:
+        return None
+    v = str(helm_version)
+    if isinstance(target, KindTarget):
+        text = kind_doc(target.kind, v)
+    elif isinstance(target, KeyTarget):
+        text = key_doc(target.key, v)
+    elif isinstance(target, TokenTarget):
+        text = token_doc(target.key, target.token, v)
+    elif isinstance(target, WeightTarget):
+        text = weight_doc(target, analysis, chart, v)
+    else:  # pragma: no cover - every target type is handled above
+        return None
+    return HoverText(text, target.span) if text else None
+
+
+# --------------------------------------------------------------------------------------------
+# Markdown builders (also used for completion item documentation)
+
+
+def _markdown(title: str, parts: list[str], url: str = DOCS_HOOKS) -> str:
+    link = (P.TESTS_LINK if url != DOCS_HOOKS else P.DOCS_LINK).format(url=url)
+    return "\n\n".join([title, *[p for p in parts if p], link])
+
+
+def _facts(facts: tuple[Fact, ...] | list[Fact], v: str) -> list[str]:
+    return [f.render(v) for f in facts]
+
+
+def event_doc(token: str, v: str) -> str:
+    """An event token as Helm reads it (lower-cased, trimmed; §1.2 step 4)."""
+    canonical = A.canonical_event(token)
+    if canonical is None:
+        if token in E.REMOVED_FACTS:
+            return _markdown(P.REMOVED_TITLE.format(name=token), [E.REMOVED_FACTS[token].render(v)])
+        return _markdown(P.UNKNOWN_EVENT_TITLE.format(name=token), [E.UNKNOWN_EVENT.render(v)])
+    doc = E.EVENT_DOCS[canonical]
+    parts = [
+        f"**{P.RUNS}:** {doc.runs.render(v)}",
+        f"**{P.EXISTS}:** {doc.exists.render(v)}",
+        f"**{P.FAILURE}:** {doc.failure.render(v)}",
+    ]
+    if canonical != token:
+        title = P.ALIAS_TITLE.format(name=token, target=canonical)
+        parts.insert(0, E.ALIAS_FACTS[token].render(v))
+    else:
+        title = P.EVENT_TITLE.format(name=token)
+    return _markdown(title, parts, doc.docs_url)
+
+
+def delete_policy_doc(token: str, v: str) -> str:
+    doc = PO.DELETE_POLICY_DOCS.get(token)
+    if doc is None:
+        return _markdown(P.UNKNOWN_DELETE_POLICY_TITLE.format(name=token), [PO.UNKNOWN_DELETE_POLICY.render(v)])
+    return _markdown(P.DELETE_POLICY_TITLE.format(name=token), _facts(doc.facts, v))
+
+
+def output_log_policy_doc(token: str, v: str) -> str:
+    doc = PO.OUTPUT_LOG_POLICY_DOCS.get(token)
+    if doc is None:
+        return _markdown(
+            P.UNKNOWN_OUTPUT_LOG_POLICY_TITLE.format(name=token), [PO.UNKNOWN_OUTPUT_LOG_POLICY.render(v)]
+        )
+    return _markdown(
+        P.OUTPUT_LOG_POLICY_TITLE.format(name=token), _facts(doc.facts + (PO.OUTPUT_LOG_SCOPE,), v)
+    )
+
+
+def token_doc(key: str, token: str, v: str) -> str:
+    if key == A.HOOK:
+        return event_doc(token, v)
+    if key == A.DELETE_POLICY:
+        return delete_policy_doc(token, v)
+    return output_log_policy_doc(token, v)
+
+
+def key_doc(key: str, v: str) -> str:
+    doc = KEY_DOCS[key]
+    return _markdown(P.KEY_TITLE.format(key=key), _facts(doc.facts, v))
+
+
+def kind_doc(kind: str, v: str) -> str:
+    facts = K.wait_facts(kind)
+    if kind in WAITED_KINDS:
+        facts = facts + (K.TIMEOUT,)
+    return _markdown(P.KIND_TITLE.format(kind=kind), _facts(facts, v))
+
+
+def weight_facts_doc(v: str) -> str:
+    """Documentation of suggested weight values."""
+    return _markdown(P.KEY_TITLE.format(key=A.WEIGHT), _facts((W.ORDER, W.ATOI, W.UNQUOTED), v))
+
+
+# --------------------------------------------------------------------------------------------
+# Weight: where the hook runs
+
+
+def weight_doc(target: WeightTarget, analysis: TemplateAnalysis, chart: Chart | None, v: str) -> str:
+    ann = target.annotation
+    resource = target.resource
+    text = target.text
+    if text is None:
+        written = analysis.text[target.span.start : target.span.end]
+        return _markdown(P.WEIGHT_TITLE.format(value=written), [W.TEMPLATED.render(v), W.ORDER.render(v)])
+    title = P.WEIGHT_TITLE.format(value=text) if text else P.WEIGHT_EMPTY_TITLE
+    parts: list[str] = []
+    if resource is not None and resource.hook is not None and resource.hook.weight_value is not None:
+        lines = position_lines(resource, chart or single_file_chart(analysis))
+        if lines:
+            parts.append("\n".join(f"- {line}" for line in lines))
+    if text and go_atoi(text) is None:
+        parts.append(W.NOT_AN_INTEGER.format(value=text))
+    if ann is not None and ann.style is None and ann.yaml_type in ("int", "float", "bool"):
+        parts.append(W.UNQUOTED.render(v))
+    parts += [W.ORDER.render(v), W.ATOI.render(v)]
+    return _markdown(title, parts)
+
+
+def single_file_chart(analysis: TemplateAnalysis) -> Chart:
+    """A chart of one file, for templates outside any chart (order within the file only)."""
+    path = analysis.path or "template.yaml"
+    return Chart(root=Path(path).parent, name="", templates={path: analysis}, render_paths={path: path})
+
+
+def position_lines(resource: Resource, chart: Chart) -> list[str]:
+    """One line per distinct position, e.g. "3rd of 5 `pre-upgrade` hooks, after `x` (-5), before `y` (10)";
+    events where the hook has the same place and neighbours share a line."""
+    places: dict[tuple, list[str]] = {}
+    for event in resource.hook.events if resource.hook else []:
+        entries = chart.order(event)
+        index = next((i for i, e in enumerate(entries) if e.resource is resource), None)
+        if index is None:
+            continue
+        me = entries[index]
+        neighbours = []
+        if index > 0:
+            neighbours.append(_neighbour(chart, entries[index - 1], me, after=True))
+        if index + 1 < len(entries):
+            neighbours.append(_neighbour(chart, me, entries[index + 1], after=False))
+        events = places.setdefault((index, len(entries), tuple(neighbours)), [])
+        if event not in events:
+            events.append(event)
+    out = []
+    for (index, count, neighbours), events in places.items():
+        names = W.EVENTS_SEPARATOR.join(f"`{e}`" for e in events)
+        if count == 1:
+            out.append(W.ONLY_HOOK.format(events=names))
+        else:
+            out.append(", ".join([W.POSITION.format(ordinal=W.ordinal(index + 1), count=count, events=names), *neighbours]))
+    return out
+
+
+def short_name(label: str) -> str:
+    """A hook name for display: a templated prefix is abbreviated (``{{…}}-migrate``)."""
+    if "}}" in label:
+        rest = label[label.rindex("}}") + 2 :]
+        if rest and "{{" not in rest:
+            return "{{…}}" + rest
+    return label
+
+
+def _neighbour(chart: Chart, first: HookEntry, second: HookEntry, after: bool) -> str:
+    """Describe the other hook of the pair ``first`` (runs earlier) / ``second``."""
+    other = first if after else second
+    weight = "?" if other.weight is None else str(other.weight)
+    if chart.runs_before(first, second) is None:
+        return W.UNKNOWN_AGAINST.format(name=short_name(other.label), weight=weight)
+    if first.weight == second.weight:
+        if first.name == second.name:
+            template = W.AFTER_BY_KIND if after else W.BEFORE_BY_KIND
+        else:
+            template = W.AFTER_BY_NAME if after else W.BEFORE_BY_NAME
+    else:
+        template = W.AFTER if after else W.BEFORE
+    return template.format(name=short_name(other.label), weight=weight)

@@ -1,0 +1,212 @@
+"""Chart-wide index of which document defines, and which pod uses, a named object.
+
+Lifecycle rules ask "is the ServiceAccount this Job names a hook, a normal resource, or
+unknown?". `references_of(chart)` answers from the chart model: every manifest document that
+defines a ServiceAccount, Secret, ConfigMap, PVC, Role, ClusterRole or a binding, keyed by kind,
+name and namespace; every pod reference (`Resource.workload.references`); and the
+ServiceAccounts each RoleBinding/ClusterRoleBinding grants permissions to.
+
+Names are compared as Helm would render them only when that is knowable: literal names match
+literally anywhere in the chart; a templated name matches only the *identical* source text
+(white space inside the action aside) in the same chart or subchart, because helpers such as
+``fullname`` render differently in each chart. Anything else is unknown, and callers stay
+silent about it. The index is rebuilt whenever a template of the chart is re-analysed.
+"""
+
+from __future__ import annotations
+
+import re
+import weakref
+from dataclasses import dataclass, field
+
+from .chart import Chart
+from .hook_model import Reference, Resource, TemplateAnalysis
+from .yaml_tree import YMap, YScalar, YSeq
+
+#: Kinds a pod can depend on by name (the kinds `hook_model` extracts references to) plus RBAC.
+INDEXED_KINDS = frozenset(
+    {
+        "ServiceAccount",
+        "Secret",
+        "ConfigMap",
+        "PersistentVolumeClaim",
+        "Role",
+        "ClusterRole",
+        "RoleBinding",
+        "ClusterRoleBinding",
+    }
+)
+BINDING_KINDS = frozenset({"RoleBinding", "ClusterRoleBinding"})
+#: Cluster-scoped kinds: their namespace never matters.
+_CLUSTER_KINDS = frozenset({"ClusterRole", "ClusterRoleBinding"})
+
+_ACTION_SPACE = re.compile(r"\{\{-?\s*(.*?)\s*-?\}\}", re.DOTALL)
+#: Namespace values that render to the release namespace, like an absent namespace.
+_RELEASE_NAMESPACE = re.compile(r'^\{\{(\.Release\.Namespace|include "[\w.-]*namespace" [.$])( \| ?quote)?\}\}$')
+
+
+#: `{{ template "x" . }}` renders exactly what `{{ include "x" . }}` does (no pipeline after it).
+_TEMPLATE_CALL = re.compile(r'\{\{template ("[^"]*" [.$][\w.$]*)\}\}')
+
+
+def normalise_name(raw: str) -> str:
+    """Source text of a name, compared modulo white space and trim markers inside actions."""
+    text = _ACTION_SPACE.sub(lambda m: "{{" + re.sub(r"\s+", " ", m.group(1)) + "}}", raw.strip().strip("\"'"))
+    return _TEMPLATE_CALL.sub(r"{{include \1}}", text)
+
+
+@dataclass(frozen=True)
+class Key:
+    """What identifies an object: kind, name as compared (see module doc), namespace."""
+
+    kind: str
+    name: tuple[str, str]
+    namespace: str
+
+
+@dataclass(frozen=True)
+class Site:
+    """A document of the chart, with the template it is in."""
+
+    template: TemplateAnalysis
+    resource: Resource
+
+    @property
+    def path(self) -> str:
+        return self.template.path
+
+
+@dataclass
+class ChartReferences:
+    """Definitions, pod uses and binding subjects of one chart, by `Key`."""
+
+    definitions: dict[Key, list[Site]] = field(default_factory=dict)
+    uses: dict[Key, list[tuple[Site, Reference]]] = field(default_factory=dict)
+    #: ServiceAccount key -> bindings whose ``subjects`` name it.
+    bindings: dict[Key, list[Site]] = field(default_factory=dict)
+    #: Resource id -> its `Site`, to find the template of a resource.
+    sites: dict[int, Site] = field(default_factory=dict)
+    scopes: dict[int, str] = field(default_factory=dict)
+
+    def defined(self, key: Key | None) -> list[Site]:
+        return self.definitions.get(key, []) if key is not None else []
+
+    def users(self, key: Key | None) -> list[tuple[Site, Reference]]:
+        return self.uses.get(key, []) if key is not None else []
+
+    def binding_sites(self, key: Key | None) -> list[Site]:
+        return self.bindings.get(key, []) if key is not None else []
+
+    def key_of(self, res: Resource) -> Key | None:
+        """The key of the object ``res`` defines (None when its name or kind is unknown)."""
+        site = self.sites.get(id(res))
+        if site is None or not res.kind or res.name_raw is None:
+            return None
+        return _key(res.kind, res.name, res.name_raw, _namespace(site), self.scopes[id(res)])
+
+    def key_for(self, user: Resource, ref: Reference) -> Key | None:
+        """The key of the object a pod reference names (in the user's namespace)."""
+        site = self.sites.get(id(user))
+        if site is None:
+            return None
+        return _key(ref.kind, ref.name, ref.raw, _namespace(site), self.scopes[id(user)])
+
+
+def _key(kind: str, name: str | None, raw: str | None, namespace: str | None, scope: str) -> Key | None:
+    if namespace is None:
+        return None  # a namespace we cannot compare
+    if kind in _CLUSTER_KINDS:
+        namespace = ""
+    if name is not None:
+        return Key(kind, ("", name), namespace) if name else None
+    if not raw:
+        return None
+    return Key(kind, (scope, normalise_name(raw)), namespace)
+
+
+def _namespace(site: Site) -> str | None:
+    """``""`` for the release namespace, a literal or normalised templated namespace."""
+    meta = site.resource.metadata
+    node = meta.get("namespace") if isinstance(meta, YMap) else None
+    if node is None:
+        return ""
+    if not isinstance(node, YScalar):
+        return None
+    text = normalise_name(site.template.text[node.span.start : node.span.end])
+    if _RELEASE_NAMESPACE.match(text):
+        return ""
+    return text
+
+
+def _scope(chart: Chart, template: TemplateAnalysis) -> str:
+    """The (sub)chart a template belongs to: its render path up to ``/templates/``."""
+    render = chart.render_paths.get(template.path, template.path)
+    return render.rsplit("/templates/", 1)[0]
+
+
+def _subject_names(site: Site) -> list[tuple[str | None, str]]:
+    """(literal name or None, raw text) of each ServiceAccount subject of a binding."""
+    root = site.resource.document.root
+    subjects = root.get("subjects") if isinstance(root, YMap) else None
+    out = []
+    if isinstance(subjects, YSeq):
+        for item in subjects.items:
+            if not isinstance(item, YMap):
+                continue
+            kind, name = item.get("kind"), item.get("name")
+            if not (isinstance(kind, YScalar) and kind.value == "ServiceAccount" and isinstance(name, YScalar)):
+                continue
+            raw = site.template.text[name.span.start : name.span.end]
+            literal = None if site.template.masked.is_templated(name.span) else name.value
+            out.append((literal, raw))
+    return out
+
+
+def build(chart: Chart) -> ChartReferences:
+    refs = ChartReferences()
+    for template in chart.manifest_templates():
+        scope = _scope(chart, template)
+        for res in template.resources:
+            site = Site(template, res)
+            refs.sites[id(res)] = site
+            refs.scopes[id(res)] = scope
+            if res.kind in INDEXED_KINDS:
+                key = refs.key_of(res)
+                if key is not None:
+                    refs.definitions.setdefault(key, []).append(site)
+            if res.workload is not None:
+                for ref in res.workload.references:
+                    key = refs.key_for(res, ref)
+                    if key is not None:
+                        refs.uses.setdefault(key, []).append((site, ref))
+            if res.kind in BINDING_KINDS:
+                for literal, raw in _subject_names(site):
+                    # Subjects carry their own namespace; bindings match by name within the chart.
+                    for namespace in {"", _namespace(site) or ""}:
+                        key = _key("ServiceAccount", literal, raw, namespace, scope)
+                        if key is not None and site not in refs.bindings.get(key, []):
+                            refs.bindings.setdefault(key, []).append(site)
+    return refs
+
+
+#: id(chart) -> (weak reference to the chart, the analyses indexed, the index).
+_CACHE: dict[int, tuple[weakref.ref, list[TemplateAnalysis], ChartReferences]] = {}
+
+
+def references_of(chart: Chart) -> ChartReferences:
+    """The (cached) index of ``chart``; rebuilt when any template was re-analysed."""
+    current = list(chart.templates.values())
+    hit = _CACHE.get(id(chart))
+    if (
+        hit is not None
+        and hit[0]() is chart
+        and len(hit[1]) == len(current)
+        and all(a is b for a, b in zip(hit[1], current))
+    ):
+        return hit[2]
+    refs = build(chart)
+    key = id(chart)
+    if hit is None or hit[0]() is not chart:
+        weakref.finalize(chart, _CACHE.pop, key, None)
+    _CACHE[key] = (weakref.ref(chart), current, refs)
+    return refs

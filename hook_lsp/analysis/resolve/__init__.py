@@ -1,0 +1,12 @@
+"""Best-effort static resolution of Go templates: helpers, values and the hook annotations they
+produce. Pure Python; nothing from a chart is ever executed.
+
+* `parse` — Go template syntax to a small tree (text, actions, blocks, defines).
+* `evaluate` — renders that tree over known values; anything else is `UNKNOWN`.
+* `values` — values files and the helper libraries a chart can see.
+* `enrich` — `Resolver`, the `Chart.enrich` callback adding `ResolvedAnnotation`s to resources.
+"""
+
+from .enrich import ResolvedAnnotation, Resolver
+
+__all__ = ["ResolvedAnnotation", "Resolver"]

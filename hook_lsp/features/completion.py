@@ -1,0 +1,78 @@
+"""textDocument/completion: hook annotation keys, events, policies, weights and scaffolds.
+
+Thin: converts the position, asks `analysis.completions` for plain items on the cached analysis
+of the current text, and converts them to `CompletionItem`s (snippets only for clients that
+support them).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from lsprotocol import types
+
+from .. import convert
+from ..analysis.completions import TRIGGER_CHARACTERS, Item, complete
+from ..server import HookLanguageServer, server
+from .documents import result_for
+
+KINDS = {
+    "property": types.CompletionItemKind.Property,
+    "value": types.CompletionItemKind.EnumMember,
+    "number": types.CompletionItemKind.Value,
+    "snippet": types.CompletionItemKind.Snippet,
+}
+
+
+def helm_version(ls: HookLanguageServer, path: str) -> str:
+    """The Helm version the text follows: the chart's project file, else `hookLsp.helmVersion`."""
+    try:
+        return ls.project.config_for(Path(path)).helm_version
+    except OSError:
+        return ls.settings.helmVersion
+
+
+def snippet_support(ls: HookLanguageServer) -> bool:
+    caps = ls.client_capabilities
+    try:
+        return bool(caps.text_document.completion.completion_item.snippet_support)
+    except AttributeError:
+        return False
+
+
+def to_completion_item(item: Item, index, encoding: str, snippets: bool) -> types.CompletionItem:
+    use_snippet = item.snippet and snippets
+    return types.CompletionItem(
+        label=item.label,
+        kind=KINDS[item.kind],
+        detail=item.detail,
+        documentation=types.MarkupContent(kind=types.MarkupKind.Markdown, value=item.documentation),
+        sort_text=item.sort_text,
+        filter_text=item.filter_text,
+        insert_text_format=types.InsertTextFormat.Snippet if use_snippet else types.InsertTextFormat.PlainText,
+        text_edit=types.TextEdit(
+            range=convert.range_(index, item.span, encoding),
+            new_text=item.insert_text if use_snippet else item.plain_text,
+        ),
+    )
+
+
+@server.feature(
+    types.TEXT_DOCUMENT_COMPLETION,
+    types.CompletionOptions(trigger_characters=list(TRIGGER_CHARACTERS), resolve_provider=False),
+)
+def completion(ls: HookLanguageServer, params: types.CompletionParams) -> types.CompletionList | None:
+    """textDocument/completion."""
+    result = result_for(ls, params.text_document.uri)
+    if result is None or result.skipped:
+        return None
+    encoding = convert.encoding_of(ls)
+    index = result.analysis.index
+    offset = convert.offset(index, params.position, encoding)
+    items = complete(result.analysis, offset, result.chart, helm_version(ls, result.path))
+    if not items:
+        return None
+    snippets = snippet_support(ls)
+    return types.CompletionList(
+        is_incomplete=False, items=[to_completion_item(i, index, encoding, snippets) for i in items]
+    )

@@ -1,0 +1,37 @@
+"""textDocument/inlayHint: the code lens text at the end of a hook's ``helm.sh/hook`` line,
+for editors without code lenses (``hookLsp.inlayHints``; off by default)."""
+
+from __future__ import annotations
+
+from lsprotocol import types
+
+from .. import convert
+from ..server import HookLanguageServer, server
+from .code_lens import placements
+
+
+@server.feature(types.TEXT_DOCUMENT_INLAY_HINT)
+def inlay_hints(ls: HookLanguageServer, params: types.InlayHintParams) -> list[types.InlayHint]:
+    if not ls.settings.inlayHints:
+        return []
+    chart, items = placements(ls, params.text_document.uri)
+    if chart is None:
+        return []
+    encoding = convert.encoding_of(ls)
+    hints = []
+    for res, template, places in items:
+        # After the hook annotation (for a helper, after the `include` that produces it).
+        end = res.hook.annotation.value_span.end
+        line = template.index.position(end)[0]
+        if not (params.range.start.line <= line <= params.range.end.line):
+            continue
+        pos = convert.position(template.index, template.index.line_end(line), encoding)
+        hints.append(
+            types.InlayHint(
+                position=pos,
+                label="  ".join(p.label for p in places),
+                padding_left=True,
+                tooltip="Where Helm runs this hook (weight, then name, then kind; reference §3.1)",
+            )
+        )
+    return hints

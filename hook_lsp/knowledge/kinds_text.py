@@ -1,0 +1,57 @@
+"""What Helm waits for, per hook kind, and for how long (reference §3.3, §3.4, §4.3)."""
+
+from __future__ import annotations
+
+from .facts import Fact
+
+#: Facts shown on the `kind:` of a hook, by kind; `OTHER_KIND` for every kind not listed.
+WAIT_FACTS: dict[str, tuple[Fact, ...]] = {
+    "Job": (
+        Fact(
+            "Helm waits until the Job is `Complete`; the hook fails when the Job is `Failed` (backoff limit or "
+            "deadline exceeded). A Job deleted while Helm waits (for example by `ttlSecondsAfterFinished`) is "
+            "never seen complete: the hook times out.",
+            "§3.3",
+            helm3="Helm waits until the Job is `Complete`; the hook fails when the Job is `Failed` (backoff limit "
+            "or deadline exceeded). A Job deleted while Helm waits counts as success.",
+            helm3_note="a Job deleted while Helm waits counts as success",
+        ),
+        Fact(
+            "Helm does not stop a hung Job (only `hook-failed` deletes it after the timeout); Kubernetes ends it "
+            "only through `activeDeadlineSeconds`, or `backoffLimit` for failing pods: keep both bounded.",
+            "§3.4, §5",
+        ),
+    ),
+    "Pod": (
+        Fact(
+            "Helm waits until the Pod's phase is `Succeeded`; the hook fails when it is `Failed`. With "
+            "`restartPolicy: Always` it never succeeds and ends in a timeout.",
+            "§3.3",
+        ),
+        Fact(
+            "Helm does not stop a hung Pod (only `hook-failed` deletes it after the timeout); set "
+            "`activeDeadlineSeconds` to bound it.",
+            "§3.4, §5",
+        ),
+    ),
+    "CustomResourceDefinition": (
+        Fact("Helm does not wait: the hook is done as soon as the object is created.", "§3.3"),
+        Fact("A `CustomResourceDefinition` hook is never deleted, whatever the delete policy.", "§4.3"),
+    ),
+}
+
+OTHER_KIND = (Fact("Helm does not wait: the hook is done as soon as the object is created.", "§3.3"),)
+
+#: Shown with the facts of waited kinds.
+TIMEOUT = Fact(
+    "Helm waits up to `--timeout` (default 5m) for each hook separately, then fails the operation; the "
+    "object keeps running unless `hook-failed` deletes it. `--timeout 0` means 30 s (Helm 4.1 and later).",
+    "§3.4",
+    helm3="Helm waits up to `--timeout` (default 5m) for each hook separately, then fails the operation; the "
+    "object keeps running unless `hook-failed` deletes it. `--timeout 0` waits forever.",
+    helm3_note="`--timeout 0` waits forever",
+)
+
+
+def wait_facts(kind: str | None) -> tuple[Fact, ...]:
+    return WAIT_FACTS.get(kind or "", OTHER_KIND)

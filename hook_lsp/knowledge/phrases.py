@@ -1,0 +1,30 @@
+"""Labels and headings that frame hover and completion text (no facts of their own).
+
+Kept as data next to the facts so that no prose lives in the analysis or protocol modules.
+"""
+
+from __future__ import annotations
+
+EVENT_TITLE = "**`{name}`**: hook event"
+ALIAS_TITLE = "**`{name}`**: alias of `{target}`"
+REMOVED_TITLE = "**`{name}`**: removed hook event"
+UNKNOWN_EVENT_TITLE = "**`{name}`**: unknown hook event"
+RUNS = "When"
+EXISTS = "What exists"
+FAILURE = "If it fails"
+
+DELETE_POLICY_TITLE = "**`{name}`**: delete policy"
+UNKNOWN_DELETE_POLICY_TITLE = "**`{name}`**: unknown delete policy"
+OUTPUT_LOG_POLICY_TITLE = "**`{name}`**: output-log policy"
+UNKNOWN_OUTPUT_LOG_POLICY_TITLE = "**`{name}`**: unknown output-log policy"
+
+KEY_TITLE = "**`{key}`**"
+WEIGHT_TITLE = "**Hook weight `{value}`**"
+WEIGHT_EMPTY_TITLE = "**Hook weight** (empty)"
+KIND_TITLE = "**`{kind}` hook**: what Helm waits for"
+
+DOCS_LINK = "[Helm docs: Chart Hooks]({url})"
+TESTS_LINK = "[Helm docs: Chart Tests]({url})"
+
+#: Label of an annotation-block scaffold; `{label}` is the scaffold's label.
+ANNOTATIONS_LABEL = "hook annotations: {label}"

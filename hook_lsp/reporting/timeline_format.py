@@ -1,0 +1,122 @@
+"""Renderings of a `Timeline`: terminal text (coloured on a TTY), JSON and Mermaid.
+
+The Mermaid flowchart renders in GitHub and VS Code markdown previews (```` ```mermaid ````
+fence): one box per step, hooks inside in execution order, deletions and waits as notes.
+"""
+
+from __future__ import annotations
+
+import json
+
+from ..analysis.timeline import Step, Timeline, TimelineHook
+
+_RESET = "\033[0m"
+_STYLES = {"bold": "\033[1m", "dim": "\033[2m", "cyan": "\033[36m", "yellow": "\033[33m", "green": "\033[32m", "red": "\033[31m"}
+
+
+def _paint(text: str, style: str, colour: bool) -> str:
+    return f"{_STYLES[style]}{text}{_RESET}" if colour else text
+
+
+def _where(h: TimelineHook, root: str) -> str:
+    path = h.path
+    if root and path.startswith(root.rstrip("/") + "/"):
+        path = path[len(root.rstrip("/")) + 1 :]
+    return f"{path}:{h.line}"
+
+
+def _short_name(name: str) -> str:
+    return name if len(name) <= 60 else name[:57] + "..."
+
+
+def text(t: Timeline, colour: bool = False) -> str:
+    out = [
+        _paint(f"helm {t.operation} {t.chart}", "bold", colour)
+        + _paint(f"  (Helm {t.helm_version} order; reference §3.1)", "dim", colour)
+    ]
+    for n, step in enumerate(t.steps, 1):
+        refs = " ".join(step.refs)
+        out.append("")
+        out.append(f"{_paint(f'{n:>2}.', 'bold', colour)} {_paint(step.title, 'cyan', colour)}  {_paint(refs, 'dim', colour)}")
+        if step.kind == "cleanup":
+            for h in step.hooks:
+                out.append(f"      {_paint('✗', 'red', colour)} delete {h.kind or '?'} {_short_name(h.name)}")
+        else:
+            width = max((len(str(h.weight)) for h in step.hooks), default=1)
+            for h in step.hooks:
+                weight = "?" if h.weight is None else str(h.weight)
+                flags = []
+                if h.subchart:
+                    flags.append(f"subchart {h.subchart}")
+                if h.origin == "resolved":
+                    flags.append("from helper/values")
+                if not h.order_certain:
+                    flags.append("order uncertain")
+                flag_text = _paint(f"  [{', '.join(flags)}]", "yellow", colour) if flags else ""
+                out.append(
+                    f"   {h.position:>3}. weight {weight:>{width}}  {_paint(h.kind or '?', 'bold', colour)} "
+                    f"{_short_name(h.name)}{flag_text}"
+                )
+                policies = "templated" if h.delete_policies is None else ", ".join(h.delete_policies) or "none"
+                out.append(
+                    _paint(f"        {_where(h, t.root)} · waits for {h.waits_for} · delete policy: {policies}", "dim", colour)
+                )
+        out.append(_paint(f"      wait: {step.waits}", "green", colour))
+        for note in step.notes:
+            out.append(_paint(f"      note: {note}", "dim", colour))
+    for note in t.notes:
+        out.append("")
+        out.append(_paint(f"note: {note}", "yellow", colour))
+    return "\n".join(out) + "\n"
+
+
+def as_json(t: Timeline) -> str:
+    return json.dumps(t.as_json(), indent=2) + "\n"
+
+
+def _mm(text: str) -> str:
+    """Text safe inside a Mermaid ``["..."]`` label."""
+    # Mermaid entity codes (`#quot;`, `#35;`): `#` first, so the codes themselves survive.
+    out = text.replace("#", "#35;")
+    for ch, code in (('"', "#quot;"), ("<", "#lt;"), (">", "#gt;"), ("{", "#123;"), ("}", "#125;"), ("|", "#124;")):
+        out = out.replace(ch, code)
+    return out
+
+
+def mermaid(t: Timeline) -> str:
+    lines = ["```mermaid", "flowchart TD", f'  start(["helm {t.operation} {_mm(t.chart)}"])']
+    prev = "start"
+    for n, step in enumerate(t.steps, 1):
+        sid = f"s{n}"
+        if step.kind in ("hooks", "cleanup") and step.hooks:
+            lines.append(f'  subgraph {sid}["{_mm(step.title)}"]')
+            lines.append("    direction TB")
+            hprev = None
+            for k, h in enumerate(step.hooks, 1):
+                hid = f"{sid}h{k}"
+                weight = "?" if h.weight is None else h.weight
+                if step.kind == "cleanup":
+                    label = f"delete {h.kind or '?'} {_short_name(h.name)}"
+                else:
+                    label = f"{h.position}. {h.kind or '?'} {_short_name(h.name)}<br/>weight {weight} · waits for {h.waits_for.split(':')[0]}"
+                lines.append(f'    {hid}["{"<br/>".join(_mm(part) for part in label.split("<br/>"))}"]')
+                if hprev:
+                    lines.append(f"    {hprev} --> {hid}")
+                hprev = hid
+            lines.append("  end")
+        else:
+            shape = ("[/", "/]") if step.kind == "resources" else ("[", "]")
+            lines.append(f'  {sid}{shape[0]}"{_mm(step.title)}"{shape[1]}')
+        lines.append(f'  {prev} --> {sid}' if prev == "start" else f'  {prev} -->|"{_mm(wait_of(t, prev))}"| {sid}')
+        prev = sid
+    if t.notes:
+        lines.append(f'  {prev} -.- notes["{"<br/>".join(_mm(n) for n in t.notes)}"]')
+    lines.append("```")
+    return "\n".join(lines) + "\n"
+
+
+def wait_of(t: Timeline, sid: str) -> str:
+    """The (shortened) wait of step ``sN``, as the label of the arrow leaving it."""
+    step: Step = t.steps[int(sid[1:]) - 1]
+    w = step.waits
+    return w if len(w) <= 60 else w[:57] + "..."

@@ -1,0 +1,223 @@
+"""The lifecycle timeline: Helm's order (weight, name, kind, file; across subcharts), the
+resources step, waits and deletions — checked against orders worked out by hand."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from hook_lsp import cli
+from hook_lsp.analysis.chart import Chart
+from hook_lsp.analysis.resolve import Resolver
+from hook_lsp.analysis.timeline import (
+    OPERATIONS,
+    display_name,
+    hook_positions,
+    timeline,
+)
+
+REPO = Path(__file__).resolve().parents[1]
+CORPUS = (REPO.parent / "shared" / "corpus").resolve()
+LIFECYCLE = REPO / "tests" / "e2e" / "workspace" / "lifecycle"
+needs_corpus = pytest.mark.skipif(not CORPUS.is_dir(), reason="corpus not found at ../shared/corpus")
+
+
+def hook(kind: str, name: str, events: str, weight: str | None = None, policy: str | None = None) -> str:
+    lines = ["apiVersion: v1", f"kind: {kind}", "metadata:", f"  name: {name}", "  annotations:", f'    "helm.sh/hook": {events}']
+    if weight is not None:
+        lines.append(f'    "helm.sh/hook-weight": "{weight}"')
+    if policy is not None:
+        lines.append(f'    "helm.sh/hook-delete-policy": {policy}')
+    return "\n".join(lines) + "\n"
+
+
+@pytest.fixture
+def umbrella(tmp_path) -> Path:
+    """A parent chart with a subchart; names and weights literal so the order is exact."""
+    root = tmp_path / "app"
+    (root / "templates").mkdir(parents=True)
+    (root / "Chart.yaml").write_text("apiVersion: v2\nname: app\nversion: 1.0.0\n")
+    (root / "crds").mkdir()
+    (root / "crds" / "crd.yaml").write_text("kind: CustomResourceDefinition\n")
+    (root / "templates" / "jobs.yaml").write_text(
+        hook("Job", "migrate", "pre-install,pre-upgrade", "0", "before-hook-creation,hook-succeeded")
+        + "---\n"
+        + hook("ServiceAccount", "migrate", "pre-install,pre-upgrade", "0", "hook-succeeded")
+        + "---\n"
+        + hook("Job", "backup", "pre-upgrade", "-10")
+    )
+    (root / "templates" / "rbac.yaml").write_text(
+        hook("Role", "migrate", "pre-install,pre-upgrade", "0", "hook-failed")
+        + "---\n"
+        + hook("Pod", "smoke", "test")
+    )
+    sub = root / "charts" / "db"
+    (sub / "templates").mkdir(parents=True)
+    (sub / "Chart.yaml").write_text("apiVersion: v2\nname: db\nversion: 1.0.0\n")
+    (sub / "templates" / "init.yaml").write_text(
+        hook("Job", "db-init", "pre-install,pre-upgrade", "0") + "---\n" + hook("Job", "db-cleanup", "pre-delete", "5")
+    )
+    return root
+
+
+def test_upgrade_order_ties_and_subcharts(umbrella):
+    t = timeline(Chart.load(umbrella), "upgrade")
+    pre = t.steps[0]
+    assert pre.kind == "hooks" and pre.event == "pre-upgrade"
+    # By hand: backup (-10); then weight 0 by name: "db-init" < "migrate" (the subchart's hook
+    # sorts with the parent's, §7); three hooks named "migrate" tie on weight and name, so kind
+    # decides (§3.1): ServiceAccount, Role, Job in InstallOrder.
+    assert [(h.kind, h.name, h.weight) for h in pre.hooks] == [
+        ("Job", "backup", -10),
+        ("Job", "db-init", 0),
+        ("ServiceAccount", "migrate", 0),
+        ("Role", "migrate", 0),
+        ("Job", "migrate", 0),
+    ]
+    assert [h.position for h in pre.hooks] == [1, 2, 3, 4, 5]
+    assert all(h.total == 5 and h.order_certain for h in pre.hooks)
+    assert pre.hooks[1].subchart == "db" and pre.hooks[0].subchart == ""
+    # hook-succeeded: after all pre-upgrade hooks, in reverse execution order (§4.3).
+    cleanup = t.steps[1]
+    assert cleanup.kind == "cleanup"
+    assert [(h.kind, h.name) for h in cleanup.hooks] == [("Job", "migrate"), ("ServiceAccount", "migrate")]
+    # Upgrade never touches crds/ (§7); then the resources, then post-upgrade (none).
+    assert [s.kind for s in t.steps[2:]] == ["resources", "hooks"]
+    assert t.steps[2].title.startswith("update")
+    assert "crds/ is not touched by upgrade (§7)" in t.notes
+
+
+def test_waits_and_deletions(umbrella):
+    t = timeline(Chart.load(umbrella), "install")
+    assert t.steps[0].kind == "crds"
+    pre = t.steps[1]
+    by = {(h.kind, h.name): h for h in pre.hooks}
+    assert by[("Job", "migrate")].waits_for.startswith("the Job to be Complete")
+    assert by[("ServiceAccount", "migrate")].waits_for.startswith("nothing")
+    # No policy given: the default before-hook-creation applies (§4.2).
+    assert by[("Job", "db-init")].delete_policies == ["before-hook-creation"]
+    assert by[("Role", "migrate")].deletion == ["hook-failed: deleted right after it fails or times out (§4.3)"]
+    # hook-succeeded alone turns the default off.
+    assert by[("ServiceAccount", "migrate")].delete_policies == ["hook-succeeded"]
+    assert t.steps[2].kind == "cleanup"
+    assert t.steps[3].kind == "resources" and "--wait" in t.steps[3].waits
+
+
+def test_uninstall_and_test(umbrella):
+    chart = Chart.load(umbrella)
+    u = timeline(chart, "uninstall")
+    assert [(s.kind, s.event) for s in u.steps] == [("hooks", "pre-delete"), ("resources", None), ("hooks", "post-delete")]
+    assert [h.name for h in u.steps[0].hooks] == ["db-cleanup"]
+    assert "hook objects are not part of the release" in u.steps[1].title
+    t = timeline(chart, "test")
+    assert [(h.kind, h.name, h.waits_for.split(" (")[0]) for h in t.hooks] == [("Pod", "smoke", "the Pod to Succeed")]
+    with pytest.raises(ValueError):
+        timeline(chart, "deploy")
+    assert set(OPERATIONS) == {"install", "upgrade", "rollback", "uninstall", "test"}
+
+
+def test_positions_for_lens(umbrella):
+    chart = Chart.load(umbrella)
+    key = str(umbrella / "templates" / "jobs.yaml")
+    template = chart.templates[key]
+    job = template.resources[0]
+    labels = [p.label for p in hook_positions(chart, template, job)]
+    assert labels == [
+        "pre-install 4/4 · weight 0 · after migrate",
+        "pre-upgrade 5/5 · weight 0 · after migrate",
+    ]
+    backup = template.resources[2]
+    assert [p.label for p in hook_positions(chart, template, backup)] == ["pre-upgrade 1/5 · weight -10 · runs first"]
+
+
+def test_lifecycle_fixture_resolves_helper_and_values_hooks():
+    chart = Chart.load(LIFECYCLE, enrich=Resolver())
+    pre = timeline(chart, "upgrade").steps[0]
+    # db-backup (-10, from values.yaml), then "migrate" (-5, from a helper) before
+    # "migrate-sa" (-5): equal weights, so the name decides.
+    assert [(h.name, h.weight, h.origin) for h in pre.hooks] == [
+        ("db-backup", -10, "resolved"),
+        ("migrate", -5, "resolved"),
+        ("migrate-sa", -5, "yaml"),
+    ]
+
+
+@needs_corpus
+def test_kube_prometheus_stack_with_crds_subchart():
+    chart = Chart.load(CORPUS / "prometheus-community__helm-charts/charts/kube-prometheus-stack", enrich=Resolver())
+    pre = timeline(chart, "upgrade").steps[0]
+    weights = [h.weight for h in pre.hooks]
+    assert weights == sorted(weights)
+    assert weights == [-5, -5, -5, -4, -3, -2, 0, 0, 0, 0, 0, 0, 5]
+    # The CRD upgrade Job of the `crds` subchart runs last (weight 5), its RBAC first (§7).
+    last = pre.hooks[-1]
+    assert (last.kind, last.subchart) == ("Job", "crds") and last.path.endswith("charts/crds/templates/upgrade/job.yaml")
+    assert [h.kind for h in pre.hooks if h.subchart == "crds"] == [
+        "ClusterRole", "ServiceAccount", "ClusterRoleBinding", "ConfigMap", "Job"
+    ]
+    # Same templated name `‹fullname›-admission-create`, same weight: kind decides, and an
+    # unknown kind (CiliumNetworkPolicy) comes after every InstallOrder kind (§3.1).
+    np_ = [h.kind for h in pre.hooks if h.name == "‹fullname›-admission-create" and h.weight == -5]
+    assert np_ == ["NetworkPolicy", "CiliumNetworkPolicy"]
+    # Weight-0 admission hooks share the templated name: InstallOrder, Job last.
+    zero = [h.kind for h in pre.hooks if h.weight == 0]
+    assert zero == ["ServiceAccount", "ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding", "Job"]
+    # Different templated names at the same weight: the order is reported as uncertain.
+    assert not pre.hooks[0].order_certain
+
+
+@needs_corpus
+def test_secrets_store_csi_driver_ties_by_kind():
+    chart = Chart.load(CORPUS / "kubernetes-sigs__secrets-store-csi-driver/charts/secrets-store-csi-driver")
+    pre = timeline(chart, "upgrade").steps[0]
+    same = [h.kind for h in pre.hooks if h.name == "‹fullname›-upgrade-crds" and h.weight == 1]
+    assert same == ["ServiceAccount", "ClusterRole", "ClusterRoleBinding"]
+    assert [(h.kind, h.name, h.weight) for h in pre.hooks if h.kind == "Job"] == [
+        ("Job", "secrets-store-csi-driver-upgrade-crds", 10),
+        ("Job", "secrets-store-csi-driver-keep-crds", 20),
+    ]
+
+
+def test_display_name():
+    assert display_name('{{ include "app.fullname" . }}-job') == "‹fullname›-job"
+    assert display_name("{{ .Values.job.name }}") == "‹job.name›"
+    assert display_name("{{ .Release.Name }}-x") == "‹release›-x"
+    assert display_name("plain") == "plain"
+
+
+def test_cli_formats(umbrella, capsys):
+    assert cli.main(["timeline", str(umbrella), "--operation", "upgrade", "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["operation"] == "upgrade" and data["steps"][0]["hooks"][0]["name"] == "backup"
+    assert cli.main(["timeline", str(umbrella), "--format", "text"]) == 0
+    out = capsys.readouterr().out
+    assert "\033[" not in out  # not a TTY: no colour
+    assert "pre-upgrade hooks (5)" in out and "weight -10  Job backup" in out
+    assert cli.main(["timeline", str(umbrella), "--format", "mermaid"]) == 0
+    mm = capsys.readouterr().out
+    assert mm.startswith("```mermaid\nflowchart TD\n") and mm.rstrip().endswith("```")
+    assert 's1h1["1. Job backup<br/>weight -10' in mm
+    assert cli.main(["timeline", str(umbrella / "nope")]) == 2
+
+
+def test_cli_values_file(tmp_path, capsys):
+    import shutil
+
+    chart = tmp_path / "lifecycle"
+    shutil.copytree(LIFECYCLE, chart)
+    over = tmp_path / "prod.yaml"
+    over.write_text('backup:\n  annotations:\n    helm.sh/hook: pre-upgrade\n    helm.sh/hook-weight: "-1"\n')
+    assert cli.main(["timeline", str(chart), "--values", str(over), "--format", "json"]) == 0
+    hooks = json.loads(capsys.readouterr().out)["steps"][0]["hooks"]
+    assert [(h["name"], h["weight"]) for h in hooks] == [("migrate", -5), ("migrate-sa", -5), ("db-backup", -1)]
+
+
+def test_check_accepts_values_files(tmp_path, capsys):
+    over = tmp_path / "prod.yaml"
+    over.write_text("backup:\n  enabled: false\n")
+    assert cli.main(["check", str(LIFECYCLE), "--values", str(over), "--format", "json", "--fail-on", "never"]) == 0
+    assert isinstance(json.loads(capsys.readouterr().out), list)
+    assert cli.main(["check", str(LIFECYCLE), "--values", str(tmp_path / "missing.yaml")]) == 2
+    assert "--values" in capsys.readouterr().err
