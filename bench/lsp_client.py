@@ -10,9 +10,11 @@ pipe (a chatty server would otherwise block on a full pipe and distort the timin
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from lsprotocol import types
 from pygls.io_ import run_async
@@ -80,7 +82,8 @@ class TimingClient(LanguageClient):
 
     async def start(self, cmd: list[str], stderr_path: str, cwd: str | None = None, env=None) -> None:
         """Start ``cmd`` with its stdin/stdout as the LSP channel and stderr into a file."""
-        self._log_file = open(stderr_path, "wb")
+        # Closed in shutdown_session; opened before the process so it can inherit it.
+        self._log_file = open(stderr_path, "wb")  # noqa: SIM115, ASYNC230
         server = await asyncio.create_subprocess_exec(
             *cmd,
             stdin=asyncio.subprocess.PIPE,
@@ -122,23 +125,23 @@ class TimingClient(LanguageClient):
     async def shutdown_session(self, timeout: float = 10) -> None:
         """shutdown + exit; kill the process if it does not leave in time."""
         server = self._server
-        try:
+        with contextlib.suppress(Exception):  # a server that is gone or hangs is killed below
             await asyncio.wait_for(self.shutdown_async(None), timeout)
             self.exit(None)
-        except Exception:
-            pass
         if server is not None:
             try:
                 await asyncio.wait_for(server.wait(), timeout)
             except asyncio.TimeoutError:
                 server.kill()
                 await server.wait()
-        try:
+        with contextlib.suppress(Exception):  # the reader task ends with the process anyway
             await asyncio.wait_for(self.stop(), timeout)
-        except Exception:
-            pass
         if self._log_file is not None:
             self._log_file.close()
+
+    @property
+    def server_pid(self) -> int | None:
+        return self._server.pid if self._server is not None else None
 
     # -- capabilities ----------------------------------------------------------------------
 
@@ -195,7 +198,6 @@ class TimingClient(LanguageClient):
         @self.feature(types.CLIENT_REGISTER_CAPABILITY)
         def _register(params: types.RegistrationParams) -> None:
             self.registrations.extend(r.method for r in params.registrations)
-            return None
 
         @self.feature(types.CLIENT_UNREGISTER_CAPABILITY)
         def _unregister(params: types.UnregistrationParams) -> None:

@@ -8,7 +8,8 @@ run offline with the Kubernetes `all.json` schema of the `kubernetes-validate` p
 - didOpen -> publishDiagnostics, per template (the very first open of a process separately);
 - didChange -> publishDiagnostics p50/p95 over incremental edits that type, then erase, a hook
   event at the end of the `helm.sh/hook` value and an argument at the end of a script line;
-- hover and completion p50/p95 at the hook annotation (n/a when the server lacks the feature);
+- hover and completion p50/p95 at the hook annotation and `kind:` (n/a when the server lacks
+  the feature);
 - `hook-lsp check` over the whole corpus: wall time and files/s.
 
 Every wait is bounded; both servers talk over stdio only; nothing is downloaded. Results are
@@ -43,7 +44,7 @@ K8S_SCHEMA_VERSION = "v1.36.0-local-strict"
 YAMLLS_DEBOUNCE_MS = 200
 
 sys.path.insert(0, str(BENCH))
-from lsp_client import TimingClient  # noqa: E402
+from lsp_client import TimingClient
 
 #: Typical hook templates from the corpus, smallest to largest: test pods, RBAC and
 #: NetworkPolicy hooks, multi-document CRD hooks, migration and provisioning Jobs with scripts.
@@ -109,8 +110,7 @@ def _value_end(line: str) -> int:
         body = body[:hash_at].rstrip()
     if body.endswith(('"', "'")) and len(body) > 1:
         body = body[:-1]
-    if body.endswith(" \\"):  # a shell line continuation: type before it
-        body = body[:-2]
+    body = body.removesuffix(" \\")  # a shell line continuation: type before it
     return utf16_len(body)
 
 
@@ -334,11 +334,10 @@ def _cpu_seconds(client: TimingClient) -> float | None:
     """User+system CPU time of the server process and its finished child processes (a linter it
     runs, say) so far, from Linux /proc: the work a server does, apart from time spent waiting
     for a shared CPU."""
-    server = client._server
-    if server is None:
+    if client.server_pid is None:
         return None
     try:
-        fields = Path(f"/proc/{server.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        fields = Path(f"/proc/{client.server_pid}/stat").read_text().rsplit(")", 1)[1].split()
     except (OSError, IndexError):
         return None
     return sum(int(x) for x in fields[11:15]) / os.sysconf("SC_CLK_TCK")
@@ -413,13 +412,17 @@ async def _request(client: TimingClient, kind: str, t: Template, site: Site) -> 
     doc = types.TextDocumentIdentifier(uri=t.uri)
     pos = types.Position(line=site.line, character=site.col)
     t0 = time.perf_counter()
-    if kind == "hover":
-        result = await asyncio.wait_for(client.text_document_hover_async(types.HoverParams(doc, pos)), 30)
-        ok = result is not None and bool(_hover_text(result))
-    else:
-        result = await asyncio.wait_for(client.text_document_completion_async(types.CompletionParams(doc, pos)), 30)
-        items = result.items if isinstance(result, types.CompletionList) else result
-        ok = bool(items)
+    try:
+        if kind == "hover":
+            result = await asyncio.wait_for(client.text_document_hover_async(types.HoverParams(doc, pos)), 30)
+            ok = result is not None and bool(_hover_text(result))
+        else:
+            result = await asyncio.wait_for(client.text_document_completion_async(types.CompletionParams(doc, pos)), 30)
+            items = result.items if isinstance(result, types.CompletionList) else result
+            ok = bool(items)
+    except Exception as exc:  # noqa: BLE001 - an error answer or a timeout counts as empty
+        client.log_messages.append(f"{kind} at {site.what} failed: {exc!r}")
+        ok = False
     return (time.perf_counter() - t0) * 1000, ok
 
 
@@ -504,7 +507,7 @@ def bench_check(repeats: int) -> dict:
     findings = None
     for _ in range(repeats):
         t0 = time.perf_counter()
-        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+        proc = subprocess.run(cmd, check=False, capture_output=True, text=True, timeout=600)
         walls.append(time.perf_counter() - t0)
         if proc.returncode not in (0, 1):
             return {"error": f"exit {proc.returncode}: {proc.stderr.strip()[:200]}"}
@@ -512,7 +515,7 @@ def bench_check(repeats: int) -> dict:
     starts = []
     for _ in range(repeats):
         t0 = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "hook_lsp", "--version"], capture_output=True, timeout=60)
+        subprocess.run([sys.executable, "-m", "hook_lsp", "--version"], check=False, capture_output=True, timeout=60)
         starts.append(time.perf_counter() - t0)
     wall = statistics.median(walls)
     return {
@@ -538,10 +541,17 @@ def machine() -> dict:
                 break
     except OSError:
         pass
-    node = subprocess.run(["node", "--version"], capture_output=True, text=True).stdout.strip() if _has_node() else None
+    node = (
+        subprocess.run(["node", "--version"], check=False, capture_output=True, text=True).stdout.strip()
+        if _has_node()
+        else None
+    )
+
     def git(*args: str) -> str:
         try:
-            return subprocess.run(["git", "-C", str(ROOT), *args], capture_output=True, text=True, timeout=10).stdout
+            return subprocess.run(
+                ["git", "-C", str(ROOT), *args], check=False, capture_output=True, text=True, timeout=10
+            ).stdout
         except (OSError, subprocess.SubprocessError):
             return ""
 
@@ -573,57 +583,111 @@ def report(runs: dict[str, ServerRun], check: dict | None, info: dict) -> str:
     h = runs.get("hook-lsp")
     y = runs.get("yaml-ls")
     out = []
-    out.append(f"hook-lsp {info['revision']}; machine: {info['cpu']}, {info['cores']} cores; Python {info['python']}, "
-               f"Node {info['node']}; load average before {info['load_before'][0]:.2f}, after {info['load_after'][0]:.2f}")
+    out.append(
+        f"hook-lsp {info['revision']}; machine: {info['cpu']}, {info['cores']} cores; Python {info['python']}, "
+        f"Node {info['node']}; load average before {info['load_before'][0]:.2f}, after {info['load_after'][0]:.2f}"
+    )
     out.append("")
     rows = [("latency (ms)", "hook-lsp", "yaml-language-server", "ratio hook/yaml")]
-    rows.append(("first didOpen -> diagnostics (cold process)", fmt(h.cold_open if h else None),
-                 fmt(y.cold_open if y else None),
-                 f"{h.cold_open / y.cold_open:.3f}" if h and y and h.cold_open and y.cold_open else "n/a"))
-    for label, attr in (("didOpen -> diagnostics", "opens"), ("didChange -> diagnostics", "changes"),
-                        ("hover", "hover"), ("completion", "completion")):
+    rows.append(
+        (
+            "first didOpen -> diagnostics (cold process)",
+            fmt(h.cold_open if h else None),
+            fmt(y.cold_open if y else None),
+            f"{h.cold_open / y.cold_open:.3f}" if h and y and h.cold_open and y.cold_open else "n/a",
+        )
+    )
+    for label, attr in (
+        ("didOpen -> diagnostics", "opens"),
+        ("didChange -> diagnostics", "changes"),
+        ("hover", "hover"),
+        ("completion", "completion"),
+    ):
         a = getattr(h, attr) if h else None
         b = getattr(y, attr) if y else None
         for q, qn in ((0.5, "p50"), (0.95, "p95")):
             rows.append(_stat_row(f"{label} {qn}", a, b, q))
     cpu_h = statistics.mean(h.change_cpu) if h and h.change_cpu else None
     cpu_y = statistics.mean(y.change_cpu) if y and y.change_cpu else None
-    rows.append(("server CPU per didChange (mean)", fmt(cpu_h), fmt(cpu_y),
-                 f"{cpu_h / cpu_y:.3f}" if cpu_h and cpu_y else "n/a"))
+    rows.append(
+        (
+            "server CPU per didChange (mean)",
+            fmt(cpu_h),
+            fmt(cpu_y),
+            f"{cpu_h / cpu_y:.3f}" if cpu_h and cpu_y else "n/a",
+        )
+    )
     out.append(_table(rows))
     counts = []
     for r in runs.values():
-        counts.append(f"{r.name}: {len(r.opens)} opens, {len(r.changes)} edits"
-                      + (f", {len(r.hover)} hovers ({r.hover_nonempty} non-empty)" if r.hover is not None else ", hover n/a")
-                      + (f", {len(r.completion)} completions ({r.completion_nonempty} non-empty)"
-                         if r.completion is not None else ", completion n/a")
-                      + (f", {r.timeouts} timeouts" if r.timeouts else ""))
+        counts.append(
+            f"{r.name}: {len(r.opens)} opens, {len(r.changes)} edits"
+            + (f", {len(r.hover)} hovers ({r.hover_nonempty} non-empty)" if r.hover is not None else ", hover n/a")
+            + (
+                f", {len(r.completion)} completions ({r.completion_nonempty} non-empty)"
+                if r.completion is not None
+                else ", completion n/a"
+            )
+            + (f", {r.timeouts} timeouts" if r.timeouts else "")
+        )
         counts.extend(f"{r.name}: NOTE {n}" for n in r.notes)
     out.append("samples: " + "; ".join(counts))
     if y:
-        out.append(f"(yaml-language-server waits a fixed {YAMLLS_DEBOUNCE_MS} ms after each open/edit before validating.)")
+        out.append(
+            f"(yaml-language-server waits a fixed {YAMLLS_DEBOUNCE_MS} ms after each open/edit before validating.)"
+        )
     out.append("")
-    rows = [("template", "bytes", "edit site", "hook open", "hook p50", "hook p95", "hook cpu",
-             "yaml open", "yaml p50", "yaml p95", "yaml cpu")]
+    rows = [
+        (
+            "template",
+            "bytes",
+            "edit site",
+            "hook open",
+            "hook p50",
+            "hook p95",
+            "hook cpu",
+            "yaml open",
+            "yaml p50",
+            "yaml p95",
+            "yaml cpu",
+        )
+    ]
     names = list((h or y).per_template) if (h or y) else []
     for rel in names:
         ph = h.per_template.get(rel, {}) if h else {}
         py = y.per_template.get(rel, {}) if y else {}
         base = ph or py
-        rows.append((_short(rel), str(base.get("bytes", "")), base.get("script_site", ""),
-                     fmt(ph.get("open")), fmt(ph.get("change_p50")), fmt(ph.get("change_p95")),
-                     fmt(ph.get("change_cpu_ms")),
-                     fmt(py.get("open")), fmt(py.get("change_p50")), fmt(py.get("change_p95")),
-                     fmt(py.get("change_cpu_ms"))))
+        rows.append(
+            (
+                _short(rel),
+                str(base.get("bytes", "")),
+                base.get("script_site", ""),
+                fmt(ph.get("open")),
+                fmt(ph.get("change_p50")),
+                fmt(ph.get("change_p95")),
+                fmt(ph.get("change_cpu_ms")),
+                fmt(py.get("open")),
+                fmt(py.get("change_p50")),
+                fmt(py.get("change_p95")),
+                fmt(py.get("change_cpu_ms")),
+            )
+        )
     out.append(_table(rows))
     if h:
         out.append("")
         out.append("hook-lsp didChange by edit site (ms):")
         rows = [("template", "hook value p50", "hook value p95", "other site", "p50", "p95")]
         for rel, per in h.per_template.items():
-            rows.append((_short(rel), fmt(per.get("change_hook_p50")), fmt(per.get("change_hook_p95")),
-                         per.get("script_site", ""), fmt(per.get("change_script_p50")),
-                         fmt(per.get("change_script_p95"))))
+            rows.append(
+                (
+                    _short(rel),
+                    fmt(per.get("change_hook_p50")),
+                    fmt(per.get("change_hook_p95")),
+                    per.get("script_site", ""),
+                    fmt(per.get("change_script_p50")),
+                    fmt(per.get("change_script_p95")),
+                )
+            )
         out.append(_table(rows))
     if check:
         out.append("")
@@ -672,7 +736,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--hook-lsp-settings",
         type=json.loads,
-        help='hookLsp settings as JSON for A/B runs, e.g. \'{"shellcheck": false}\' (default: none)',
+        help="hookLsp settings as JSON for A/B runs, e.g. '{\"shellcheck\": false}' (default: none)",
     )
     ap.add_argument("--only", help="only templates whose path contains this text (e.g. kafka)")
     ap.add_argument("--no-check", action="store_true", help="skip `hook-lsp check` over the corpus")
@@ -704,8 +768,10 @@ def main(argv: list[str] | None = None) -> int:
             try:
                 specs.append(yamlls_spec(k8s_schema()))
             except ImportError:
-                print("kubernetes-validate not installed: `pip install kubernetes-validate` (skipping yaml-ls)",
-                      file=sys.stderr)
+                print(
+                    "kubernetes-validate not installed: `pip install kubernetes-validate` (skipping yaml-ls)",
+                    file=sys.stderr,
+                )
 
     async def all_servers() -> dict[str, ServerRun]:
         out = {}

@@ -8,7 +8,7 @@ and the language server, so both report the same thing.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .chart import MAX_TEMPLATE_BYTES, Chart, find_chart_root, is_template_file, read_text
@@ -26,6 +26,8 @@ class FileResult:
     chart: Chart | None = None
     #: A note for files that were not analysed (binary, too large).
     skipped: str | None = None
+    #: False when slow, optional checks (ShellCheck) were left out of this result.
+    complete: bool = True
 
 
 @dataclass
@@ -127,8 +129,12 @@ class Project:
 
     # -- results ---------------------------------------------------------------------------
 
-    def check(self, path: str, text: str | None = None) -> FileResult:
-        """Analyse one file (from ``text``, the buffer, or disk) and run the rules on it."""
+    def check(self, path: str, text: str | None = None, quick: bool = False) -> FileResult:
+        """Analyse one file (from ``text``, the buffer, or disk) and run the rules on it.
+
+        ``quick`` leaves out the checks that run an external program (ShellCheck), so an editor
+        can publish at once after a keystroke and complete the result when typing pauses.
+        """
         p = Path(path)
         if text is None:
             text = self.buffers.get(path)
@@ -149,8 +155,11 @@ class Project:
         else:
             analysis = analyse_template(text, path)
         config = self.config_for(chart.root if chart is not None else p)
+        complete = not (quick and config.shellcheck)
+        if not complete:
+            config = replace(config, shellcheck=False)
         violations = [] if skipped else check_template(analysis, config, chart)
-        return FileResult(path, analysis, violations, chart, skipped)
+        return FileResult(path, analysis, violations, chart, skipped, complete)
 
     def chart_files(self, chart: Chart) -> list[str]:
         return list(chart.templates)

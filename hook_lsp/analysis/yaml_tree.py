@@ -17,16 +17,42 @@ from typing import Iterator, Union
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
+from ruamel.yaml.resolver import VersionedResolver
 
 from .source import LineIndex, Span
 
 _DOC_SEPARATOR = re.compile(r"^---[ \t]*", re.MULTILINE)
 
-try:  # The C composer needs ruamel.yaml.clib; fall back to the pure one where it is absent.
-    _YAML = YAML(typ="safe", pure=False)
-    _YAML.compose("a: 1")
-except Exception:  # pragma: no cover - depends on the platform's wheels
-    _YAML = YAML(typ="safe", pure=True)
+
+
+class _UntypedResolver(VersionedResolver):
+    """Gives every node its default tag.
+
+    The tree never reads tags (`yaml_types` types scalars the way Helm's YAML library does), and
+    ruamel's implicit resolver is about half of the composer's time with the C parser.
+    """
+
+    def resolve(self, kind, value, implicit):
+        if kind is ScalarNode:
+            return self.DEFAULT_SCALAR_TAG
+        if kind is SequenceNode:
+            return self.DEFAULT_SEQUENCE_TAG
+        return self.DEFAULT_MAPPING_TAG
+
+
+def _make_yaml() -> YAML:
+    try:  # The C composer needs ruamel.yaml.clib; fall back to the pure one where it is absent.
+        yaml = YAML(typ="safe", pure=False)
+        yaml.Resolver = _UntypedResolver
+        yaml.compose("a: 1")
+        return yaml
+    except Exception:  # pragma: no cover - depends on the platform's wheels
+        yaml = YAML(typ="safe", pure=True)
+        yaml.Resolver = _UntypedResolver
+        return yaml
+
+
+_YAML = _make_yaml()
 
 
 @dataclass

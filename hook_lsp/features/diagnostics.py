@@ -101,12 +101,15 @@ def diagnostics_for(ls: HookLanguageServer, result: FileResult) -> list[types.Di
     return [to_diagnostic(result, v, encoding, from_fs_path) for v in result.violations]
 
 
-def publish(ls: HookLanguageServer, uri: str, neighbours: bool = True) -> None:
-    """Analyse and publish one open document, then its open chart neighbours."""
+def publish(ls: HookLanguageServer, uri: str, neighbours: bool = True, complete: bool = False) -> None:
+    """Analyse and publish one open document, then its open chart neighbours.
+
+    Without ``complete`` the result may leave out ShellCheck (see `publish_incomplete`).
+    """
     if uri not in ls.workspace.text_documents:
         return
     doc = ls.workspace.get_text_document(uri)
-    result = result_for(ls, uri)
+    result = result_for(ls, uri, complete=complete)
     if result is None:
         return
     ls.text_document_publish_diagnostics(
@@ -117,6 +120,14 @@ def publish(ls: HookLanguageServer, uri: str, neighbours: bool = True) -> None:
             if other != uri and result.chart.owns(_path(other)):
                 ls.results.pop(other, None)
                 publish(ls, other, neighbours=False)
+
+
+def publish_incomplete(ls: HookLanguageServer) -> None:
+    """Publish again, with every check, each open document whose last result was quick."""
+    for uri in list(ls.workspace.text_documents):
+        cached = ls.results.get(uri)
+        if cached is None or not cached[1].complete:
+            publish(ls, uri, neighbours=False, complete=True)
 
 
 def _path(uri: str):

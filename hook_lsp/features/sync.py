@@ -4,6 +4,10 @@ Analysis of a typical template takes a few milliseconds, so by default an edit i
 once, in order, and its diagnostics carry the version they were computed for. With
 ``hookLsp.debounceMs`` > 0 the analysis waits that long and a newer edit cancels it, so results
 for an old version are never published over a newer one.
+
+Checks that run an external program (ShellCheck, ~15 ms a script) stay off the keystroke path:
+the first publication leaves them out, and once typing pauses for `COMPLETE_AFTER` seconds
+the open documents are published again, same version, with every check.
 """
 
 from __future__ import annotations
@@ -14,32 +18,46 @@ import logging
 from lsprotocol import types
 
 from ..server import HookLanguageServer, server
-from .diagnostics import clear, publish
+from .diagnostics import clear, publish, publish_incomplete
 from .documents import path_of
 
 log = logging.getLogger(__name__)
 _pending: dict[str, asyncio.TimerHandle] = {}
+#: Seconds without edits before the slow checks run.
+COMPLETE_AFTER = 0.3
+_COMPLETE = "<complete>"
 
 
 def _schedule(ls: HookLanguageServer, uri: str) -> None:
-    handle = _pending.pop(uri, None)
-    if handle is not None:
-        handle.cancel()
+    for key in (uri, _COMPLETE):
+        handle = _pending.pop(key, None)
+        if handle is not None:
+            handle.cancel()
     ls.results.pop(uri, None)
     delay = ls.settings.debounceMs / 1000
-    if delay <= 0:
-        publish(ls, uri)
-        return
     loop = asyncio.get_running_loop()
-    _pending[uri] = loop.call_later(delay, _run, ls, uri)
+    if delay <= 0:
+        _guarded(publish, ls, uri)
+    else:
+        _pending[uri] = loop.call_later(delay, _run, ls, uri)
+    _pending[_COMPLETE] = loop.call_later(max(delay, 0) + COMPLETE_AFTER, _complete, ls)
 
 
 def _run(ls: HookLanguageServer, uri: str) -> None:
     _pending.pop(uri, None)
+    _guarded(publish, ls, uri)
+
+
+def _complete(ls: HookLanguageServer) -> None:
+    _pending.pop(_COMPLETE, None)
+    _guarded(publish_incomplete, ls)
+
+
+def _guarded(func, *args) -> None:
     try:
-        publish(ls, uri)
+        func(*args)
     except Exception:  # never let one bad document stop the server
-        log.exception("analysis of %s failed", uri)
+        log.exception("analysis failed")
 
 
 @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
@@ -73,6 +91,8 @@ def did_close(ls: HookLanguageServer, params: types.DidCloseTextDocumentParams) 
     if handle is not None:
         handle.cancel()
     ls.project.close(path_of(uri))
+    # Closed documents must not come back through the slow pass.
+    ls.results.pop(uri, None)
     clear(ls, uri)
 
 

@@ -83,3 +83,19 @@ async def test_file_changed_on_disk_updates_chart_neighbours(client: LanguageCli
     assert any(d.code == "HK101" for d in diags)
     watched = [r for r in client.registrations if r.method == types.WORKSPACE_DID_CHANGE_WATCHED_FILES]
     assert watched and "**/Chart.yaml" in [w["globPattern"] for w in watched[0].register_options["watchers"]]
+
+
+async def test_shellcheck_findings_follow_once_typing_pauses(client: LanguageClient, tmp_chart):
+    """The keystroke publication leaves ShellCheck out; the same version is completed shortly after."""
+    job = tmp_chart / "templates" / "script-job.yaml"
+    text = (
+        "apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: s\n  annotations:\n"
+        '    "helm.sh/hook": post-install\nspec:\n  backoffLimit: 0\n  template:\n    spec:\n'
+        "      restartPolicy: Never\n      containers:\n        - name: s\n          image: busybox\n"
+        '          command: ["sh", "-c", "set -e\\nfor f in $(ls /data); do echo $f; done"]\n'
+    )
+    uri = open_doc(client, job, text)
+    first = await diagnostics_for(client, uri, version=1)
+    assert not [d for d in first if d.code == "HK306"]
+    second = await diagnostics_for(client, uri, version=1)
+    assert [d for d in second if d.code == "HK306"], second

@@ -50,8 +50,9 @@ async def test_debounced_edits_publish_only_the_newest_version(configured: Langu
                 versions.append(params.version)
     except asyncio.TimeoutError:
         pass
-    # The edits arrived within the debounce window: only the newest version was analysed.
-    assert versions == [6]
+    # The edits arrived within the debounce window: only the newest version was analysed (it may
+    # be published twice: at once, then completed with the slow checks).
+    assert versions and set(versions) == {6}
 
 
 @pytest_lsp.fixture(

@@ -1,52 +1,16 @@
-"""Shared pieces of the editor end-to-end tests: where the tools are, and the test chart.
-
-A missing tool skips a test on a developer's machine, but fails it in CI (``CI=true``), where
-``.ci/install-editors.sh`` must have installed everything: a skipped editor test in CI would hide
-a broken install.
-"""
+"""Fixtures of the editor end-to-end tests."""
 
 from __future__ import annotations
 
-import os
-import shutil
 from pathlib import Path
 
 import pytest
 
-HERE = Path(__file__).parent
-ROOT = HERE.parent.parent
-FIXTURES = HERE / "fixtures"
-ARTIFACTS = HERE / "artifacts"
-EXTENSION = ROOT / "vscode-extension"
-VSIX = EXTENSION / "hook-lsp.vsix"
-#: Where .ci/install-editors.sh puts code-server and playwright-core (same default as there).
-TOOLS = Path(os.environ.get("HOOK_LSP_EDITOR_TOOLS", Path.home() / ".cache" / "hook-lsp" / "editor-tools"))
-IN_CI = os.environ.get("CI", "").lower() == "true"
-
-
-def require(found, what: str):
-    """Return ``found``, or skip (locally) / fail (in CI) saying what is missing and how to get it."""
-    if found:
-        return found
-    message = f"{what} is missing: run `bash .ci/install-editors.sh`"
-    if IN_CI:
-        pytest.fail(message, pytrace=False)
-    pytest.skip(message)
-
-
-def require_executable(name: str, what: str | None = None) -> str:
-    return require(shutil.which(name), what or f"`{name}`")
-
-
-@pytest.fixture
-def shop_chart(tmp_path) -> Path:
-    """A fresh copy of the `shop` test chart (editors may edit and save it)."""
-    dest = tmp_path / "shop"
-    shutil.copytree(FIXTURES / "shop", dest)
-    return dest
+from .tools import ARTIFACTS
 
 
 @pytest.fixture(scope="session")
 def artifacts() -> Path:
+    """tests/editors/artifacts/ (git-ignored): screenshots, driver results and logs to look at."""
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import shutil
 import zipfile
 from pathlib import Path
 
@@ -19,7 +18,7 @@ import pytest
 from lsprotocol import types
 from pygls.lsp.client import LanguageClient
 
-from .conftest import FIXTURES, VSIX, require
+from .tools import VSIX, copy_shop, require
 
 PYENV = Path.home() / ".pyenv" / "versions"
 INTERPRETERS = {
@@ -75,8 +74,7 @@ async def test_bundled_server_on_plain_python(name, bundled_libs, tmp_path):
     python = INTERPRETERS[name]
     if name == "debian-python3":
         require(python.exists() or None, "/usr/bin/python3 (Debian's python3)")
-    chart = tmp_path / "shop"
-    shutil.copytree(FIXTURES / "shop", chart)
+    chart = copy_shop(tmp_path)
     diagnostics = await _diagnostics_from(python, bundled_libs, chart)
     (hk101,) = [d for d in diagnostics if d.code == "HK101"]
     assert hk101.source == "hook-lsp"

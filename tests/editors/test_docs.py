@@ -16,15 +16,13 @@ import os
 import re
 import shutil
 import subprocess
-import tomllib
-from pathlib import Path
 
 import pytest
-
+import tomllib
 from hook_lsp.analysis.rules.registry import REGISTRY
 from hook_lsp.settings import Settings
 
-from .conftest import FIXTURES, HERE, ROOT, require_executable
+from .tools import HERE, ROOT, copy_shop, require_executable
 
 DOCS = ROOT / "docs" / "editors"
 
@@ -44,8 +42,7 @@ def _settings_ok(settings: dict) -> None:
 def neovim(tmp_path_factory) -> dict:
     nvim = require_executable("nvim", "Neovim (`nvim`)")
     tmp = tmp_path_factory.mktemp("nvim-docs")
-    chart = tmp / "shop"
-    shutil.copytree(FIXTURES / "shop", chart)
+    chart = copy_shop(tmp)
     stray = tmp / "not-a-chart" / "templates"
     stray.mkdir(parents=True)
     (stray / "page.yaml").write_text("title: x\n")

@@ -12,7 +12,7 @@ import subprocess
 
 import pytest
 
-from .conftest import HERE, require_executable
+from .tools import HERE, copy_shop, require_executable
 
 TEMPLATE = "templates/db-migrate-job.yaml"
 HOOK_LINE = 5  # `    "helm.sh/hook": pre-instal,pre-upgrade` (0-based)
@@ -22,13 +22,8 @@ HOOK_LINE = 5  # `    "helm.sh/hook": pre-instal,pre-upgrade` (0-based)
 def run(tmp_path_factory) -> dict:
     nvim = require_executable("nvim", "Neovim (`nvim`)")
     server = require_executable("hook-lsp", "the `hook-lsp` command (pip install -e .)")
-    from .conftest import FIXTURES
-
-    import shutil
-
     tmp = tmp_path_factory.mktemp("nvim")
-    chart = tmp / "shop"
-    shutil.copytree(FIXTURES / "shop", chart)
+    chart = copy_shop(tmp)
     result_file = tmp / "result.json"
     env = {
         **os.environ,
@@ -48,7 +43,6 @@ def run(tmp_path_factory) -> dict:
     assert result_file.exists(), f"Neovim wrote no result (exit {proc.returncode}): {proc.stderr[-2000:]}"
     data = json.loads(result_file.read_text())
     assert "error" not in data, data["error"]
-    print("neovim step times (ms):", data.get("ms"))
     return data["steps"]
 
 

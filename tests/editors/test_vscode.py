@@ -1,8 +1,14 @@
 """The VS Code extension end to end: the built .vsix installed into a real VS Code (code-server
-4.100.3) and driven in Chromium by playwright-core (`vscode_e2e.mjs`).
+4.100.3, listening on 127.0.0.1 only) and driven in Chromium by playwright-core (`vscode_e2e.mjs`).
 
-One run opens the `shop` chart and records each step; each test checks one behaviour.
-Screenshots go to tests/editors/artifacts/ (and code-server's logs there on failure).
+Three scenarios, each a fresh code-server on the `shop` chart:
+- features: with this checkout's Python, squiggle + Problems entry, hover, quick fix, code lens
+  (and its timeline), completion, the timeline command and the output channel;
+- python3-only: no settings, only Debian's python3 on the PATH, so the server bundled in the .vsix
+  runs and reports the diagnostic;
+- no-python: no Python at all, so an error with "Set Interpreter" / "Get Python" appears.
+Each run records every step; each test checks one behaviour. Screenshots, results and
+code-server's logs go to tests/editors/artifacts/.
 """
 
 from __future__ import annotations
@@ -17,7 +23,7 @@ from pathlib import Path
 import pytest
 
 from .codeserver import CodeServer
-from .conftest import FIXTURES, HERE, TOOLS, VSIX, require, require_executable
+from .tools import HERE, TOOLS, VSIX, copy_shop, require, require_executable
 
 CHROMIUM = "/usr/bin/chromium"
 
@@ -35,6 +41,7 @@ SETTINGS = {
     "editor.minimap.enabled": False,
     "window.restoreWindows": "none",
     "files.autoSave": "off",
+    "workbench.editor.enablePreview": False,  # the template stays open when settings.json is opened
 }
 
 
@@ -47,8 +54,7 @@ def _scenario(tmp_path_factory, artifacts, name: str, settings: dict, env: dict 
     vsix = require(_existing(VSIX), f"the built extension {VSIX.relative_to(HERE.parent.parent)}")
 
     home = tmp_path_factory.mktemp(f"code-server-{name}")
-    workspace = home / "shop"
-    shutil.copytree(FIXTURES / "shop", workspace)
+    workspace = copy_shop(home)
     prefix = "vscode-" if name == "features" else f"vscode-{name}-"
     server = CodeServer(entry, home, {**SETTINGS, **settings}, env=env)
     data: dict = {}
@@ -64,11 +70,12 @@ def _scenario(tmp_path_factory, artifacts, name: str, settings: dict, env: dict 
             "ARTIFACTS": str(home / "artifacts"),
             "RESULT": str(result_file),
             "SCENARIO": name,
+            "SETTINGS": str(server.user_data / "User" / "settings.json"),
         }
         (home / "artifacts").mkdir()
         proc = subprocess.run([node, str(HERE / "vscode_e2e.mjs")], capture_output=True, text=True, env=driver_env,
                               timeout=150, stdin=subprocess.DEVNULL)
-        assert result_file.exists(), f"the VS Code driver wrote no result (exit {proc.returncode}): {proc.stderr[-3000:]}"
+        assert result_file.exists(), f"the driver wrote no result (exit {proc.returncode}): {proc.stderr[-3000:]}"
         data = json.loads(result_file.read_text())
         if proc.returncode != 0:
             data["driver_error"] = proc.stderr[-3000:]
@@ -147,9 +154,17 @@ def test_diagnostic_squiggle_and_problems_entry(run):
     assert "[Ln 6, Col 21]" in entry, entry
 
 
+def test_settings_reach_the_server_and_status_shows_analysis(run):
+    # Turning HK101 off in settings.json removed the squiggle (checked by the driver); with
+    # debounceMs 1500 an edit showed "analysing" in the status bar until its diagnostics came.
+    settings = _step(run, "settings")
+    assert "hook-lsp: analysing" in settings["during"], settings
+    assert "analysing" not in settings["after"] and "hook-lsp" in settings["after"], settings
+
+
 def test_quick_fix_applied(run):
     fix = _step(run, "quickfix")
-    assert any("Replace with `pre-install`" in a or "Replace with pre-install" in a for a in fix["actions"]), fix["actions"]
+    assert "Replace with `pre-install`" in fix["actions"], fix["actions"]
     assert fix["line"].strip() == '"helm.sh/hook": pre-install,pre-upgrade'
 
 

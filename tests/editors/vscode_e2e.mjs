@@ -2,9 +2,10 @@
 // the `shop` chart: squiggle + Problems entry, code lens, hover, quick fix, completion, timeline.
 //
 // Environment: PLAYWRIGHT_CORE (module path), CHROMIUM, URL (workbench with ?folder=), ARTIFACTS
-// (screenshot folder), RESULT (JSON file). Each step is recorded — pass or fail, with what was
+// (screenshot folder), RESULT (JSON file), SETTINGS (the user settings.json, edited as a user
+// would), SCENARIO (features, python3-only, no-python). Each step is recorded — pass or fail, with what was
 // seen — and the JSON is rewritten after every step, so pytest can check each behaviour on its own.
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createRequire } from "node:module";
 
@@ -88,6 +89,18 @@ async function webviewText(page, needle, timeout = 15000) {
   throw new Error(`the timeline view did not show "${needle}"${last ? `; it shows: ${last.slice(0, 300)}` : ""}`);
 }
 
+/** Quick Open (Ctrl+P) a file of the workspace and wait until its tab is the active one. */
+async function openFile(page, name) {
+  await page.keyboard.press("Control+p");
+  await page.waitForSelector(".quick-input-widget input", { state: "visible" });
+  await page.keyboard.type(name);
+  await page.waitForSelector(`.quick-input-list .monaco-list-row[aria-label*="${name}"]`);
+  await page.keyboard.press("Enter");
+  await page.waitForFunction((name) => document.querySelector(".tabs-container .tab.active")?.textContent.includes(name), name);
+  await page.waitForFunction(() =>
+    [...document.querySelectorAll(".monaco-editor .view-lines")].some((v) => v.textContent.includes("helm.sh/hook")));
+}
+
 async function goto(page, line, column) {
   await page.keyboard.press("Control+1"); // the template's editor group has the keyboard, not a view
   await page.keyboard.press("Control+g");
@@ -97,11 +110,20 @@ async function goto(page, line, column) {
   await page.waitForTimeout(200);
 }
 
+/** Run a command from the Command Palette: the row whose label is exactly `title`. */
 async function runCommand(page, title) {
   await page.keyboard.press("F1");
   await page.waitForSelector(".quick-input-widget input", { state: "visible", timeout: 5000 });
   await page.keyboard.type(title);
-  await page.waitForSelector(`.quick-input-list .monaco-list-row[aria-label*="${title.split(": ").pop()}"]`, { timeout: 10000 });
+  const labels = () => page.$$eval(".quick-input-list .monaco-list-row", (rows) =>
+    rows.map((r) => (r.querySelector(".label-name")?.textContent ?? "").replace(/\u00a0/g, " ").trim()));
+  let index = -1;
+  for (let i = 0; i < 40 && index < 0; i++) {
+    index = (await labels()).indexOf(title);
+    if (index < 0) await page.waitForTimeout(250);
+  }
+  if (index < 0) throw new Error(`no command "${title}" in the palette: ${(await labels()).join(" | ")}`);
+  for (let i = 0; i < index; i++) await page.keyboard.press("ArrowDown");
   await page.keyboard.press("Enter");
 }
 
@@ -117,34 +139,29 @@ page.on("console", (msg) => {
 });
 page.setDefaultTimeout(15000);
 
-if (process.env.SCENARIO === "no-python") {
-  // code-server runs with a PATH that has no Python and no interpreter is configured.
-  try {
-    await step("workbench", page, async () => {
-      await page.goto(process.env.URL, { waitUntil: "domcontentloaded", timeout: 60000 });
-      await page.waitForSelector(".monaco-workbench .part.editor", { timeout: 60000 });
-      return {};
-    });
-    await step("message", page, async () => {
-      const toast = page.locator(".notification-toast", { hasText: "needs Python" }).first();
-      await toast.waitFor({ timeout: 30000 });
-      const text = (await toast.locator(".notification-list-item-message").innerText()).trim();
-      const buttons = await toast.locator(".notification-list-item-buttons-container .monaco-button").allInnerTexts();
-      const file = await screenshot(page, "no-python-message");
-      await toast.locator(".monaco-button", { hasText: "Set Interpreter" }).click();
-      await page.waitForFunction(() => document.querySelector(".settings-editor")?.innerText.includes("Interpreter"), null, { timeout: 15000 });
-      const settings = await page.evaluate(() => document.querySelector(".settings-editor .settings-body")?.innerText ?? "");
-      return { text, buttons: buttons.map((b) => b.trim()), settings: settings.slice(0, 1500), screenshot: file,
-               settingsScreenshot: await screenshot(page, "no-python-settings") };
-    });
-  } finally {
-    save();
-    await browser.close();
-  }
-  process.exit(0);
+/** No Python anywhere: the extension says so, and its button opens the interpreter setting. */
+async function noPython() {
+  await step("workbench", page, async () => {
+    await page.goto(process.env.URL, { waitUntil: "domcontentloaded", timeout: 60000 });
+    await page.waitForSelector(".monaco-workbench .part.editor", { timeout: 60000 });
+    return {};
+  });
+  await step("message", page, async () => {
+    const toast = page.locator(".notification-toast", { hasText: "needs Python" }).first();
+    await toast.waitFor({ timeout: 30000 });
+    const text = (await toast.locator(".notification-list-item-message").innerText()).trim();
+    const buttons = await toast.locator(".notification-list-item-buttons-container .monaco-button").allInnerTexts();
+    const file = await screenshot(page, "no-python-message");
+    await toast.locator(".monaco-button", { hasText: "Set Interpreter" }).click();
+    await page.waitForFunction(() => document.querySelector(".settings-editor")?.innerText.includes("Interpreter"), null, { timeout: 15000 });
+    const settings = await page.evaluate(() => document.querySelector(".settings-editor .settings-body")?.innerText ?? "");
+    return { text, buttons: buttons.map((b) => b.trim()), settings: settings.slice(0, 1500), screenshot: file,
+             settingsScreenshot: await screenshot(page, "no-python-settings") };
+  });
 }
 
-try {
+/** The extension's features on the `shop` chart; `full` false stops after the diagnostics. */
+async function features(full) {
   await step("workbench", page, async () => {
     await page.goto(process.env.URL, { waitUntil: "domcontentloaded", timeout: 60000 });
     await page.waitForSelector(".monaco-workbench .part.editor", { timeout: 60000 });
@@ -153,12 +170,7 @@ try {
   });
 
   await step("open", page, async () => {
-    await page.keyboard.press("Control+p");
-    await page.waitForSelector(".quick-input-widget input", { state: "visible" });
-    await page.keyboard.type(FILE);
-    await page.waitForSelector(`.quick-input-list .monaco-list-row[aria-label*="${FILE}"]`);
-    await page.keyboard.press("Enter");
-    await page.waitForFunction(() => document.querySelector(".monaco-editor .view-lines")?.textContent.includes("helm.sh/hook"));
+    await openFile(page, FILE);
     const language = await page.evaluate(() => document.querySelector(".statusbar-item[id$='status.editor.mode']")?.textContent ?? null);
     return { language };
   });
@@ -182,9 +194,50 @@ try {
     return { rows, screenshot: file };
   });
 
-  if (process.env.SCENARIO === "python3-only") {
-    throw new Error("done"); // diagnostics from the bundled server are all this scenario checks
+  if (!full) {
+    return; // python3-only: diagnostics from the bundled server are all this scenario checks
   }
+
+  await step("settings", page, async () => {
+    const base = JSON.parse(readFileSync(process.env.SETTINGS, "utf8"));
+    // As a user would: Preferences: Open User Settings (JSON), replace the text, save.
+    // (code-server does not notice settings.json being changed behind its back.)
+    const write = async (extra) => {
+      await runCommand(page, "Preferences: Open User Settings (JSON)");
+      await page.waitForFunction(() => document.querySelector(".tabs-container .tab.active")?.textContent.includes("settings.json"));
+      await page.waitForFunction(() => document.activeElement?.closest(".monaco-editor") != null, null, { timeout: 5000 })
+        .catch(() => page.locator(".editor-instance .monaco-editor .view-lines").first().click());
+      await page.keyboard.press("Control+a");
+      // One line: typed text is auto-indented line by line.
+      await page.keyboard.insertText(JSON.stringify({ ...base, ...extra }));
+      await page.keyboard.press("Control+s");
+      await page.waitForFunction(() => !document.querySelector(".tabs-container .tab.active.dirty"));
+      await runCommand(page, "View: Close Editor");
+      await page.waitForFunction((name) => document.querySelector(".tabs-container .tab.active")?.textContent.includes(name), FILE);
+    };
+    // A rule turned off in the settings: the server drops the diagnostic at once.
+    await write({ "hookLsp.rules": { HK101: "off" } });
+    await page.waitForSelector(".monaco-editor .squiggly-error", { state: "detached", timeout: 15000 });
+    const ruleOff = await screenshot(page, "settings-rule-off");
+    // With a long debounce, an edit waits for its analysis and the status bar says so.
+    await write({ "hookLsp.debounceMs": 1500 });
+    await page.waitForSelector(".monaco-editor .squiggly-error", { timeout: 15000 });
+    await page.keyboard.press("Control+1");
+    await page.keyboard.press("Control+End");
+    await page.keyboard.type("#");
+    const statusText = () => page.evaluate(() =>
+      [...document.querySelectorAll(".statusbar-item")].map((e) => e.textContent.trim()).filter((t) => t.includes("hook-lsp")).join(" | "));
+    await page.waitForFunction(() => [...document.querySelectorAll(".statusbar-item")].some((e) => e.textContent.includes("hook-lsp: analysing")),
+      null, { timeout: 5000 });
+    const during = await statusText();
+    const analysing = await screenshot(page, "status-analysing");
+    await page.waitForFunction(() => ![...document.querySelectorAll(".statusbar-item")].some((e) => e.textContent.includes("analysing")),
+      null, { timeout: 15000 });
+    const after = await statusText();
+    await page.keyboard.press("Control+z");
+    await write({});
+    return { during, after, screenshot: ruleOff, analysingScreenshot: analysing };
+  });
 
   await step("hover", page, async () => {
     const pos = await positionOf(page, '"helm.sh/hook":', "helm.sh/hook", 3);
@@ -257,7 +310,7 @@ try {
   });
 
   await step("timeline", page, async () => {
-    await runCommand(page, "hook-lsp: Show Hook Timeline");
+    await runCommand(page, "hook-lsp: Show Hook Timeline of the Current Chart");
     const text = await webviewText(page, "hooks (2)");
     return { text, screenshot: await screenshot(page, "timeline") };
   });
@@ -268,8 +321,14 @@ try {
     const channel = await page.evaluate(() => document.querySelector(".part.panel select")?.value ?? null);
     return { channel, screenshot: await screenshot(page, "output") };
   });
-} catch (err) {
-  if (err?.message !== "done") throw err;
+}
+
+try {
+  if (process.env.SCENARIO === "no-python") {
+    await noPython();
+  } else {
+    await features(process.env.SCENARIO !== "python3-only");
+  }
 } finally {
   save();
   await browser.close();

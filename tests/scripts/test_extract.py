@@ -124,3 +124,24 @@ def test_configmap_scripts_are_found_from_both_sides(tmp_path: Path) -> None:
     sql = next(u for u in in_cm if u.script.kind == "sql")
     at = sql.script.text.offset(0)
     assert cm.analysis.text[at : at + 12] == "CREATE TABLE"
+
+
+def test_alternative_branches_are_read_as_the_first_rendering() -> None:
+    body = """          command: ["/bin/bash", "-ec"]
+          args:
+            - |
+              {{- if .Values.tls }}
+              while ! redis-cli --tls ping; do
+              {{- else }}
+              while ! redis-cli ping; do
+              {{- end }}
+                sleep 1
+              done
+              kubectl create configmap ready"""
+    text, (unit,) = _units(body)
+    assert unit.shell.ok
+    names = [c.name for c in unit.shell.commands]
+    assert names == ["redis-cli", "sleep", "kubectl"]  # the `else` loop header is left out
+    kubectl = unit.shell.commands[-1]
+    start = unit.script.text.offset(kubectl.name_start)
+    assert text[start : start + 14] == "kubectl create"

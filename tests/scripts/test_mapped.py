@@ -67,7 +67,7 @@ def test_folded_block_joins_lines_and_keeps_paragraphs() -> None:
     [("|", "x\n"), ("|-", "x"), ("|+", "x\n\n")],
 )
 def test_block_chomping(header: str, expected: str) -> None:
-    text, (m, _y) = _decoded(f"            - {header}\n              x\n\n            - y\n")
+    _text, (m, _y) = _decoded(f"            - {header}\n              x\n\n            - y\n")
     assert m.text == expected
 
 
@@ -127,5 +127,5 @@ def test_insertion_offsets() -> None:
 
 def test_mismatch_with_the_yaml_value_is_refused() -> None:
     # An explicit indentation indicator is not mapped: the scalar is skipped, not guessed.
-    text, (m,) = _decoded("            - |2\n                 x\n")
+    _text, (m,) = _decoded("            - |2\n                 x\n")
     assert m is None

@@ -59,6 +59,8 @@ def test_errexit_from_flags_and_set_commands() -> None:
     s = parse_shell(_mt(text))
     assert [c.errexit for c in s.commands if c.name == "psql"] == [False, True, False, True]
     assert all(c.errexit for c in parse_shell(_mt("psql -c a\necho b\n"), errexit=True).commands)
+    trapped = parse_shell(_mt("trap 'echo failed; exit 1' ERR\npsql -c a\n"))
+    assert _cmd(trapped, "psql").errexit is True
 
 
 def test_injected_lines_make_errexit_unknown() -> None:

@@ -96,7 +96,9 @@ async function start(context: vscode.ExtensionContext): Promise<void> {
       documentSelector: DOCUMENT_SELECTOR,
       outputChannel: output,
       initializationOptions: vscode.workspace.getConfiguration().get("hookLsp"),
-      // File watching: the server registers the watchers it needs (dynamic registration).
+      // Setting changes are sent to the server as workspace/didChangeConfiguration; file watching
+      // is registered by the server itself (dynamic registration).
+      synchronize: { configurationSection: "hookLsp" },
       middleware: {
         didOpen: (doc, next) => {
           status.analysing(doc.uri.toString());

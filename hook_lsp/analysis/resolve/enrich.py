@@ -111,8 +111,11 @@ class Resolver:
         self._values: dict[Path, tuple[tuple, dict]] = {}
         self._metadata: dict[Path, dict] = {}
         self._scans: dict[Path, tuple[float, list[Path], tuple]] = {}
+        self._disk: dict[str, tuple[float | None, str | None]] = {}
         #: Parsed defines per helper file, keyed by a hash of its text.
         self._parsed: dict[str, tuple[int, dict[str, Define]]] = {}
+        #: Last resolution per template: (input key, defines, values, entries per resource index).
+        self._renders: dict[str, tuple[tuple, dict, dict, dict[int, list[ResolvedAnnotation]]]] = {}
 
     def __call__(self, analysis: TemplateAnalysis, chart) -> None:
         try:
@@ -153,10 +156,16 @@ class Resolver:
         defines: dict[str, Define] = {}
         from ..chart import read_text
 
+        mtimes = dict(stamp[: len(files)])
         for f in files:
             text = overrides.get(str(f))
             if text is None:
-                text = read_text(f)
+                # Disk text, re-read only when the file changed (helpers are read on every edit
+                # of a `.tpl` buffer, and a chart may have hundreds of templates).
+                cached = self._disk.get(str(f))
+                if cached is None or cached[0] != mtimes.get(str(f)):
+                    cached = self._disk[str(f)] = (mtimes.get(str(f)), read_text(f))
+                text = cached[1]
             if not text or "define" not in text:
                 continue
             key = hash(text)
@@ -206,6 +215,13 @@ class Resolver:
         chart_dir = _owning_chart(path, root)
         defines = self.defines(root, chart)
         values = self.values_for(root, chart_dir)
+        key = _input_key(analysis)
+        hit = self._renders.get(analysis.path)
+        if hit is not None and hit[0] == key and hit[1] is defines and hit[2] is values:
+            # Most keystrokes edit a script or a spec below the annotations: the rendered
+            # annotations, and their spans, are the same as last time.
+            _merge_all(analysis, hit[3])
+            return
         parsed = parse(analysis.text, analysis.path)
         all_defines = {**defines, **parsed.defines}
         meta = self._metadata.get(chart_dir)
@@ -229,9 +245,11 @@ class Resolver:
         writer = _MapWriter()
         Evaluator(all_defines, explore=True).render(parsed.nodes, dot, writer)
         rendered = writer.getvalue()
-        self._apply(analysis, rendered, writer)
+        found = self._resolve(analysis, rendered, writer)
+        self._renders[analysis.path] = (key, defines, values, found)
+        _merge_all(analysis, found)
 
-    def _apply(self, analysis: TemplateAnalysis, rendered: str, writer: _MapWriter) -> None:
+    def _resolve(self, analysis: TemplateAnalysis, rendered: str, writer: _MapWriter) -> dict[int, list[ResolvedAnnotation]]:
         found: dict[int, list[ResolvedAnnotation]] = {}
         for doc in parse_documents(rendered, LineIndex(rendered)):
             anns = path_get(doc.root, "metadata", "annotations")
@@ -259,8 +277,7 @@ class Resolver:
                     per_res.setdefault(idx, []).append(ann)
             for idx, anns_ in per_res.items():
                 found.setdefault(idx, anns_)  # a range may render one document many times
-        for idx, anns_ in found.items():
-            _merge_into(analysis.resources[idx], anns_)
+        return found
 
     def _annotation(self, analysis, key: YScalar, value, kseg: _Segment, vseg: _Segment | None, k_exact: bool, writer):
         text = analysis.text
@@ -305,6 +322,25 @@ class Resolver:
             source_text=text[site.start : site.end],
             define=define,
         )
+
+
+def _input_key(analysis: TemplateAnalysis) -> tuple:
+    """What the rendered annotations of a template depend on, besides helpers and values.
+
+    Go templates execute in order, so the output up to the last ``metadata`` block depends only
+    on the text before it, plus the ``define``s of the file (which may come later).
+    """
+    end = 0
+    for res in analysis.resources:
+        end = max(end, res.metadata.span.end if res.metadata is not None else res.span.end)
+    defines = tuple(analysis.text[s.start : s.end] for s in analysis.masked.define_bodies)
+    return analysis.text[:end], defines, len(analysis.resources)
+
+
+def _merge_all(analysis: TemplateAnalysis, found: dict[int, list[ResolvedAnnotation]]) -> None:
+    for idx, anns in found.items():
+        if idx < len(analysis.resources):
+            _merge_into(analysis.resources[idx], anns)
 
 
 def _merge_into(res: Resource, resolved: list[ResolvedAnnotation]) -> None:

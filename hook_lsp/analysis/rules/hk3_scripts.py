@@ -1,95 +1,41 @@
-"""HK301-HK349: shell scripts inside hook containers (read with tree-sitter-bash and ShellCheck).
+"""HK301-HK302: shell steps in hooks that break on a re-run, or fail without failing the hook.
 
 A hook's script runs again on upgrades, rollbacks, several events and Job retries (see
 `scripts.explain`), and Helm only sees its exit status: a step that fails the second time, or a
 failure the script swallows, turns into a broken release or a "deployed" release with half its
 work done. Scripts come from `scripts.analyse` with a map to the template, so findings land on
-the exact characters, inside block scalars and ConfigMap files alike. Text rendered by a template
-action is unknown: a command whose options are templated is left alone.
+the exact characters, inside block scalars and ConfigMap files alike.
 """
 
 from __future__ import annotations
 
 import posixpath
-from typing import Iterator
+from collections.abc import Iterator
 
 from ..hook_model import Container, Resource
-from ..scripts.analyse import ScriptUnit, units_for
 from ..scripts.explain import rerun_profile
 from ..scripts.shell import Command
-from ..scripts.shellcheck import shellcheck
 from ..source import Span
 from ..yaml_tree import YMap, YSeq
 from .registry import Edit, Fix, FixAvailability, RuleContext, Severity, Violation, rule
+from .script_findings import (
+    ScriptUnit,
+    insert_fix,
+    only_template,
+    related,
+    script_units,
+    span_of,
+    templated_args,
+    where,
+)
 
 #: Commands whose failure means the hook did not do its job (database and cluster clients,
-#: HTTP clients, migration tools). Anything else (echo, sleep, log helpers...) is not judged.
+#: HTTP clients, migration tools). Anything else (echo, sleep, logging functions...) is not judged.
 WORK_COMMANDS = frozenset(
     "psql mysql mariadb mongo mongosh redis-cli valkey-cli cqlsh clickhouse-client sqlite3 influx "
     "etcdctl kubectl helm curl wget aws gsutil gcloud az mc vault consul alembic flyway liquibase "
     "goose dbmate atlas sqitch migrate".split()
 )
-#: Constructs busybox ash (Alpine's /bin/sh) accepts although POSIX sh and dash do not.
-_ASH_ACCEPTS = frozenset({"[[", "<<<", "function", "&>", "source"})
-_BASHISM_TEXT = {
-    "[[": "`[[ ... ]]` is a bash test",
-    "{a..b}": "brace ranges like `{1..10}` are bash",
-    "array": "arrays are bash",
-    "<(...)": "process substitution `<(...)` is bash",
-    "<<<": "here-strings `<<<` are bash",
-    "function": "the `function` keyword is bash",
-    "&>": "`&>` redirection is bash (dash runs the command in the background)",
-    "declare": "`declare`/`typeset` are bash",
-    "source": "`source` is bash (POSIX sh has `.`)",
-}
-
-
-def _script_units(res: Resource, ctx: RuleContext) -> list[ScriptUnit]:
-    return [u for u in units_for(res, ctx.template, ctx.chart) if u.shell is not None and u.shell.ok]
-
-
-def _span(unit: ScriptUnit, start: int, end: int) -> Span:
-    return unit.script.text.span(start, end)
-
-
-def _insert(unit: ScriptUnit, at: int, text: str, title: str, safe: bool = True) -> list[Fix]:
-    offset = unit.script.text.insertion_offset(at)
-    if offset is None:
-        return []
-    return [Fix(title, (Edit(Span(offset, offset), text),), safe)]
-
-
-def _only_template(unit: ScriptUnit, start: int, end: int) -> bool:
-    """True when a word consists of template output only (quotes aside): it may be anything."""
-    text = unit.script.text
-    return all(text.templated(k, k + 1) or text.text[k] in "\"'" for k in range(start, end))
-
-
-def _free_template_word(unit: ScriptUnit, cmd: Command, value_options: frozenset[str]) -> bool:
-    """True when a word made only of template output is not the value of a known option.
-
-    ``psql -h {{ .Values.host }}`` renders a host name; ``psql {{ .Values.flags }}`` may render
-    any option, so what the command does is unknown.
-    """
-    for i, w in enumerate(cmd.words):
-        if _only_template(unit, w.start, w.end):
-            prev = cmd.words[i - 1].value if i > 0 else None
-            if prev not in value_options:
-                return True
-    return False
-
-
-_PSQL_VALUE_OPTIONS = frozenset("-h -p -U -d -f -c -P -o -L -T -F -R --host --port --username --dbname --file --command".split())
-_CURL_VALUE_OPTIONS = frozenset("-H -d -X -o -u -A -e -T -F -b -c -m -x --header --data --data-raw --data-binary --request --output --user --user-agent --max-time --connect-timeout --cacert --cert --key --retry".split())
-
-
-def _templated_args(unit: ScriptUnit, cmd: Command) -> bool:
-    return unit.script.text.templated(cmd.start, cmd.end)
-
-
-def _where(unit: ScriptUnit) -> str:
-    s = unit.script
-    return f" (in {s.origin}, run by hook `{s.resource.name or s.resource.name_raw or s.resource.kind}`)" if s.origin.startswith("ConfigMap") else ""
 
 
 def _rerun_severity(res: Resource) -> tuple[str, str]:
@@ -182,7 +128,7 @@ def command_fails_on_rerun(res: Resource, ctx: RuleContext) -> Iterator[Violatio
     -o yaml | kubectl apply -f -` (or `kubectl apply`), `mkdir -p`, `ln -sf`. The quick fix
     inserts `-p` or `-f`.
     """
-    for unit in _script_units(res, ctx):
+    for unit in script_units(res, ctx):
         hook = unit.script.resource
         commands = unit.shell.commands
         for i, cmd in enumerate(commands):
@@ -194,7 +140,7 @@ def command_fails_on_rerun(res: Resource, ctx: RuleContext) -> Iterator[Violatio
                 args = cmd.static_args
                 if verb != "create" or any(a and a.startswith("--dry-run") for a in args):
                     continue
-                if any(_only_template(unit, w.start, w.end) for w in cmd.words[at:]):
+                if any(only_template(unit, w.start, w.end) for w in cmd.words[at:]):
                     continue  # a word rendered by an action may be an option (`--dry-run`...)
                 if any(c.name == "kubectl" and _kubectl_verb(c)[0] == "delete" for c in commands[:i]):
                     continue  # deleted first: re-created on purpose
@@ -209,9 +155,9 @@ def command_fails_on_rerun(res: Resource, ctx: RuleContext) -> Iterator[Violatio
                     "are not part of the release: `helm uninstall` leaves them); use `kubectl apply` "
                     "(or `create --dry-run=client -o yaml | kubectl apply -f -`)"
                 )
-                span = _span(unit, cmd.name_start, w.end)
+                span = span_of(unit, cmd.name_start, w.end)
             elif cmd.name in ("mkdir", "ln"):
-                if _templated_args(unit, cmd):
+                if templated_args(unit, cmd):
                     continue
                 args = [a for a in cmd.static_args]
                 if any(a is None for a in args):
@@ -229,16 +175,16 @@ def command_fails_on_rerun(res: Resource, ctx: RuleContext) -> Iterator[Violatio
                     continue
                 if cmd.name == "mkdir":
                     message = f"`mkdir` without `-p` fails when the directory exists, and {why}, so it exists when this hook runs again"
-                    fixes = _insert(unit, cmd.words[0].start if cmd.words else cmd.name_end, "-p " if cmd.words else " -p", "Add `-p`")
+                    fixes = insert_fix(unit, cmd.words[0].start if cmd.words else cmd.name_end, "-p " if cmd.words else " -p", "Add `-p`")
                 else:
                     message = f"`ln -s` without `-f` fails when the link exists, and {why}, so it exists when this hook runs again"
                     opt = next(w for w in cmd.words if w.value and w.value.startswith("-") and "s" in w.value and not w.value.startswith("--"))
-                    fixes = _insert(unit, opt.end, "f", "Add `-f`")
-                span = _span(unit, cmd.name_start, cmd.end)
+                    fixes = insert_fix(unit, opt.end, "f", "Add `-f`")
+                span = span_of(unit, cmd.name_start, cmd.end)
             else:
                 continue
             severity, why_rerun = _rerun_severity(hook)
-            yield ctx.violation(span, f"{message}: {why_rerun}{_where(unit)}", fixes, own_severity=severity)
+            yield ctx.violation(span, f"{message}: {why_rerun}{where(unit)}", fixes, own_severity=severity, related=related(unit))
 
 
 #: Runtimes whose migration subcommands (`python manage.py migrate`, `rake db:migrate`) count as work.
@@ -311,14 +257,14 @@ def shell_failure_masked(res: Resource, ctx: RuleContext) -> Iterator[Violation]
     The quick fix inserts `set -e`; it changes what the script does when anything else fails, so
     it is not applied by "fix all".
     """
-    for unit in _script_units(res, ctx):
+    for unit in script_units(res, ctx):
         commands = unit.shell.commands
         masked = unit.script.template.masked
         text = unit.script.text
         for i, cmd in enumerate(commands):
             if cmd.errexit is not False or cmd.nested or cmd.tolerated or cmd.and_left or cmd.piped_out or cmd.tail:
                 continue
-            if not _is_work(cmd) or _templated_args(unit, cmd) and cmd.name_raw != cmd.name:
+            if not _is_work(cmd):
                 continue
             later = [
                 c for c in commands[i + 1 :]
@@ -329,196 +275,14 @@ def shell_failure_masked(res: Resource, ctx: RuleContext) -> Iterator[Violation]
             if any(cmd.end <= p for p in text.injections):
                 continue  # template-rendered lines after it may check the status
             decider = next((c for c in reversed(later) if c.tail), later[-1])
-            label = text.text[decider.start : min(decider.end, decider.start + 40)].split("\n")[0]
+            decider_span = span_of(unit, decider.start, decider.end)
+            label = unit.script.template.text[decider_span.start : decider_span.end].split("\n")[0].strip()
+            label = label if len(label) <= 40 else label[:39] + "…"
             yield ctx.violation(
-                _span(unit, cmd.name_start, cmd.name_end),
+                span_of(unit, cmd.name_start, cmd.name_end),
                 f"A failure of `{cmd.name}` does not fail this hook: the script has no `set -e`, so its exit "
-                f"status is that of the later `{label}`{_where(unit)}",
+                f"status is that of the later `{label}`{where(unit)}",
                 _set_e_fix(unit),
+                related=related(unit),
             )
             break
-
-
-def _psql_reads_script(cmd: Command) -> bool:
-    return bool(
-        cmd.heredoc is not None or cmd.stdin_files or cmd.piped_in or cmd.herestring
-        or cmd.has_option("f", ("--file",), takes_arg="cdhpUvPFRTL")
-    )
-
-
-@rule("HK303", "psql-errors-ignored", Severity.WARNING, FixAvailability.ALWAYS)
-def psql_errors_ignored(res: Resource, ctx: RuleContext) -> Iterator[Violation]:
-    """## What it does
-    Flags `psql` reading SQL from a heredoc, a pipe or a file (`-f`) without
-    `-v ON_ERROR_STOP=1` (and without `\\set ON_ERROR_STOP on` in the script).
-
-    ## Why is this bad?
-    psql runs a script to the end and exits 0 even when statements failed: only with
-    `ON_ERROR_STOP` does it stop at the first error and exit 3. A migration hook with a failing
-    statement therefore succeeds, the release is marked deployed, and the schema is half
-    migrated. (`psql -c` alone is not affected: it exits 1 when its command fails.)
-
-    ## Example
-    ```yaml
-    args:
-      - |
-        psql "$DATABASE_URL" <<'EOF'
-        ALTER TABLE users ADD COLUMN email text;
-        EOF
-    ```
-
-    ## Fix
-    ```yaml
-        psql -v ON_ERROR_STOP=1 "$DATABASE_URL" <<'EOF'
-    ```
-    """
-    for unit in _script_units(res, ctx):
-        sql_by_cmd = {id(u.client_command): u for u in units_for(res, ctx.template, ctx.chart) if u.client_command is not None}
-        for cmd in unit.shell.commands:
-            if cmd.name != "psql" or cmd.tolerated or not _psql_reads_script(cmd):
-                continue
-            if _free_template_word(unit, cmd, _PSQL_VALUE_OPTIONS):
-                continue  # templated options may set it
-            if any("ON_ERROR_STOP" in (w.raw or "") for w in cmd.words):
-                continue
-            sql = sql_by_cmd.get(id(cmd))
-            if sql is not None and sql.sql is not None and sql.sql[1]:
-                continue
-            fixes = _insert(unit, cmd.name_end, " -v ON_ERROR_STOP=1", "Add `-v ON_ERROR_STOP=1`")
-            yield ctx.violation(
-                _span(unit, cmd.name_start, cmd.name_end),
-                "`psql` exits 0 after a failed statement unless `ON_ERROR_STOP` is set, so a failing "
-                f"migration still lets this hook succeed{_where(unit)}",
-                fixes,
-            )
-
-
-@rule("HK304", "curl-http-errors-ignored", Severity.WARNING, FixAvailability.ALWAYS)
-def curl_http_errors_ignored(res: Resource, ctx: RuleContext) -> Iterator[Violation]:
-    """## What it does
-    Flags `curl` without `-f`/`--fail` where its exit status decides whether the hook
-    succeeds: the last command of the script, a command under `set -e`, or the left side
-    of `&&`.
-
-    ## Why is this bad?
-    curl exits 0 for any HTTP response, including `404` and `500`. A hook that registers,
-    migrates or triggers something over HTTP succeeds even when the server refused, and Helm
-    carries on as if it had worked. Commands that read the status themselves
-    (`-w '%{http_code}'`) and checks inside `if`/`until` conditions are not flagged.
-
-    ## Example
-    ```yaml
-    command: ["sh", "-c", "curl -sS -X POST http://api:8080/admin/reindex"]
-    ```
-
-    ## Fix
-    ```yaml
-    command: ["sh", "-c", "curl --fail -sS -X POST http://api:8080/admin/reindex"]
-    ```
-    """
-    for unit in _script_units(res, ctx):
-        for cmd in unit.shell.commands:
-            if cmd.name != "curl" or cmd.nested or cmd.tolerated or cmd.piped_out:
-                continue
-            if not (cmd.tail or cmd.and_left or cmd.errexit is True):
-                continue
-            if _free_template_word(unit, cmd, _CURL_VALUE_OPTIONS):
-                continue  # templated options may include `--fail`
-            if cmd.has_option("f", ("--fail", "--fail-with-body"), takes_arg="odHXuwAeTFbcKmrxyYzECDPQtU"):
-                continue
-            if cmd.has_option("w", ("--write-out",), takes_arg="odHXuAeTFbcKmrxyYzECDPQtU"):
-                continue
-            yield ctx.violation(
-                _span(unit, cmd.name_start, cmd.name_end),
-                "`curl` exits 0 on HTTP errors (404, 500...) without `--fail`, so this hook succeeds even "
-                f"when the request failed{_where(unit)}",
-                _insert(unit, cmd.name_end, " --fail", "Add `--fail`"),
-            )
-
-
-def _image_is_busybox(unit: ScriptUnit) -> bool:
-    image = unit.script.container.image
-    value = image.value.lower() if image is not None else ""
-    return "busybox" in value or "alpine" in value
-
-
-@rule("HK305", "bash-syntax-under-sh", Severity.WARNING, FixAvailability.NONE)
-def bash_syntax_under_sh(res: Resource, ctx: RuleContext) -> Iterator[Violation]:
-    """## What it does
-    Flags bash-only syntax (`[[ ]]`, `{1..10}`, arrays, `<(...)`, `<<<`, `function f`, `&>`,
-    `source`) in a script that a hook runs with `sh`.
-
-    ## Why is this bad?
-    `/bin/sh` is dash on Debian and Ubuntu based images: `[[` is "not found" (so an `if [[ ... ]]`
-    is simply false), `{1..3}` stays a literal word, and `cmd &> file` runs `cmd` in the
-    background. The hook then does something else than intended, often without failing. Busybox
-    ash (Alpine) accepts some of these; on images known to be busybox or Alpine only what ash
-    rejects too is reported.
-
-    ## Example
-    ```yaml
-    command: ["/bin/sh", "-c"]
-    args:
-      - |
-        for i in {1..30}; do nc -z db 5432 && break; sleep 2; done
-    ```
-
-    ## Fix
-    Run the script with `bash` when the image has it, or use POSIX forms:
-    `i=0; while [ "$i" -lt 30 ]; do ...; i=$((i+1)); done`, `[ ... ]`, `. file`.
-    """
-    for unit in _script_units(res, ctx):
-        if unit.script.dialect != "sh":
-            continue
-        busybox = _image_is_busybox(unit)
-        found = list(unit.shell.bashisms) + [("source", c.name_start, c.name_end) for c in unit.shell.commands if c.name == "source"]
-        for kind, start, end in sorted(found, key=lambda f: f[1]):
-            if busybox and kind in _ASH_ACCEPTS or unit.script.text.templated(start, start + 1):
-                continue
-            yield ctx.violation(
-                _span(unit, start, end),
-                f"{_BASHISM_TEXT[kind]}, but this script runs with `{unit.script.interpreter or 'sh'}` "
-                f"(dash on Debian-based images){_where(unit)}",
-            )
-
-
-_SHELLCHECK_SEVERITY = {"error": Severity.ERROR, "warning": Severity.INFORMATION}
-
-
-@rule("HK306", "shellcheck-finding", Severity.INFORMATION, FixAvailability.NONE)
-def shellcheck_finding(res: Resource, ctx: RuleContext) -> Iterator[Violation]:
-    """## What it does
-    Reports ShellCheck's findings on hook scripts, with ShellCheck's code (`SC2086`...) at the
-    start of the message. ShellCheck errors are errors; its warnings are shown as information
-    and its info and style notes as hints. Runs the ShellCheck binary bundled with hook-lsp on
-    the script text only (`hookLsp.shellcheck: false` turns it off); findings about text that a
-    template action renders are dropped, as are `SC2154` (variables come from the pod's `env`),
-    `SC1090`/`SC1091` (sourced files live in the image) and the `SC3xxx` portability notes
-    (see HK305).
-
-    ## Why is this bad?
-    Quoting, word splitting and test mistakes in a hook script surface only when the hook runs,
-    during an install or upgrade, where they cost a failed release.
-
-    ## Example
-    ```yaml
-    args:
-      - |
-        if [ $MODE = "migrate" ]; then ./migrate; fi
-    ```
-
-    ## Fix
-    Follow ShellCheck's advice (`https://www.shellcheck.net/wiki/SC2086`):
-    ```yaml
-        if [ "$MODE" = "migrate" ]; then ./migrate; fi
-    ```
-    """
-    if not ctx.config.shellcheck:
-        return
-    for unit in _script_units(res, ctx):
-        for f in shellcheck(unit.script.text, unit.script.dialect, unit.script.errexit):
-            yield ctx.violation(
-                _span(unit, f.start, f.end),
-                f"{f.code}: {f.message} (ShellCheck {f.level}){_where(unit)}",
-                own_severity=_SHELLCHECK_SEVERITY.get(f.level, Severity.HINT),
-            )

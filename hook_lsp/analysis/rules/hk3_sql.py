@@ -10,14 +10,23 @@ is only possible rather than part of normal use, the finding is information, not
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from ..hook_model import Resource
 from ..scripts.analyse import ScriptUnit, units_for
 from ..scripts.explain import rerun_profile
 from ..scripts.sql import SqlFinding
 from ..source import Span
-from .registry import Edit, Fix, FixAvailability, RuleContext, Severity, Violation, rule
+from .registry import (
+    Edit,
+    Fix,
+    FixAvailability,
+    Related,
+    RuleContext,
+    Severity,
+    Violation,
+    rule,
+)
 
 
 def _findings(res: Resource, ctx: RuleContext, kind: str) -> Iterator[tuple[ScriptUnit, SqlFinding]]:
@@ -59,9 +68,10 @@ def _violations(res: Resource, ctx: RuleContext, kind: str, problem: str, title:
             offset = text.insertion_offset(f.insert_at)
             if offset is not None:
                 fixes.append(Fix(title.format(words=f.insert_text.strip()), (Edit(Span(offset, offset), f.insert_text),)))
-        where = ""
-        if unit.script.origin.startswith("ConfigMap"):
+        where, related = "", []
+        if unit.script.hook_template is not None:
             where = f" (run by hook `{hook.name or hook.name_raw or hook.kind}`)"
+            related = [Related(unit.script.hook_template.path, hook.anchor, "the hook that runs this script")]
         hint = f"; {f.hint}" if f.hint and not fixes else ""
         span = text.span(f.start, f.end)
         head = " ".join(unit.script.template.text[span.start : span.end].split()) or f.head
@@ -70,6 +80,7 @@ def _violations(res: Resource, ctx: RuleContext, kind: str, problem: str, title:
             f"`{head}` {problem} when this hook runs again: {profile.summary or 'it may run again'}{where}{hint}",
             fixes,
             own_severity=Severity.WARNING if profile.certain else Severity.INFORMATION,
+            related=related,
         )
 
 
@@ -163,12 +174,12 @@ def drop_without_if_exists(res: Resource, ctx: RuleContext) -> Iterator[Violatio
 
     ## Example
     ```sql
-    DROP TABLE legacy_sessions;
+    DROP TABLE legacy_tokens;
     ```
 
     ## Fix
     ```sql
-    DROP TABLE IF EXISTS legacy_sessions;
+    DROP TABLE IF EXISTS legacy_tokens;
     ```
     """
     yield from _violations(res, ctx, "drop", "fails with \"does not exist\"", "Insert `{words}`")

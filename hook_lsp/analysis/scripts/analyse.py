@@ -14,10 +14,17 @@ import posixpath
 import re
 import weakref
 from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..hook_model import Container, Resource, TemplateAnalysis
-from .extract import SQL_CLIENTS, Script, container_argvs, configmap_data, mounted_file, shell_invocation
+from .extract import (
+    SQL_CLIENTS,
+    Script,
+    configmap_data,
+    container_argvs,
+    mounted_file,
+    shell_invocation,
+)
 from .mapped import MappedText
 from .shell import Command, ShellScript, parse_shell
 from .sql import SqlFinding, analyse_sql
@@ -54,10 +61,45 @@ def _add_shell(ctx: _Ctx, script: Script, depth: int) -> None:
         return
     ctx.seen.add(key)
     parsed = parse_shell(script.text, script.errexit)
+    if not parsed.ok:
+        first = _first_branches(script)
+        if first is not None:
+            script = replace(script, text=first)
+            parsed = parse_shell(first, script.errexit)
     ctx.units.append(ScriptUnit(script, shell=parsed))
     if parsed.ok and depth < 2:
         for cmd in parsed.commands:
             _nested(ctx, script, cmd, depth)
+
+
+def _first_branches(script: Script) -> MappedText | None:
+    """The script as rendered when every template ``if`` takes its first branch.
+
+    Both branches of an ``if``/``else`` are in the extracted text, and two alternative loop
+    headers (``while ...; do`` twice, one ``done``) do not parse together. Blanking the text of
+    every later branch keeps one consistent rendering with the same character map.
+    """
+    text = script.text
+    masked = script.template.masked
+    if not text.offsets:
+        return None
+    # Only `if` blocks that open inside the script: the script itself may sit in an `else`.
+    outer = set(masked.branch_path(text.offsets[0]))
+    ranges = []
+    start = None
+    for k, off in enumerate(text.offsets):
+        later = any(branch > 0 and (block, branch) not in outer for block, branch in masked.branch_path(off))
+        if later and start is None:
+            start = k
+        elif not later and start is not None:
+            ranges.append((start, k, " "))
+            start = None
+    if start is not None:
+        ranges.append((start, len(text.offsets), " "))
+    if not ranges:
+        return None
+    blanked = text.replace_ranges([(a, b, "".join(c if c == "\n" else " " for c in text.text[a:b])) for a, b, _ in ranges])
+    return blanked
 
 
 def _add_sql(ctx: _Ctx, script: Script, cmd: Command | None) -> None:
@@ -88,6 +130,7 @@ def _configmap_script(ctx: _Ctx, path: str, kind: str, dialect: str, base: Scrip
         origin=f"ConfigMap `{mf.configmap}`, key `{mf.key}`",
         client=cmd.name if cmd is not None and kind == "sql" else "",
         tolerated=bool(cmd is not None and cmd.tolerated),
+        hook_template=ctx.template,
     )
     if kind == "shell":
         _add_shell(ctx, script, depth + 1)
@@ -120,7 +163,7 @@ def _heredoc_escapes(text: str) -> set[int]:
 
 
 def _word_sql(text: MappedText, word) -> MappedText | None:
-    raw = word.raw
+    """The SQL of a ``-c``/``-e`` argument (quotes removed, shell expansions as placeholders)."""
     if word.node_type == "raw_string":
         return text.slice(word.start + 1, word.end - 1)
     if word.node_type == "string":
@@ -132,7 +175,6 @@ def _word_sql(text: MappedText, word) -> MappedText | None:
         return _sql_text(text, inner_start, inner_end, exps)
     if word.node_type == "word" and word.value is not None:
         return text.slice(word.start, word.end)
-    del raw
     return None
 
 
@@ -141,7 +183,7 @@ def _nested(ctx: _Ctx, script: Script, cmd: Command, depth: int) -> None:
     name = cmd.name
     if name in SQL_CLIENTS:
         dialect = SQL_CLIENTS[name]
-        base = dict(client=name, tolerated=cmd.tolerated, interpreter=script.interpreter, origin=script.origin)
+        base = {"client": name, "tolerated": cmd.tolerated, "interpreter": script.interpreter, "origin": script.origin}
         if cmd.heredoc is not None:
             h = cmd.heredoc
             sql = _sql_text(text, h.start, h.end, h.expansions)
@@ -208,7 +250,7 @@ def _container_units(ctx: _Ctx) -> None:
                 _add_sql(ctx, script, None)
 
 
-_CACHE: "OrderedDict[tuple, tuple[weakref.ref, list[ScriptUnit]]]" = OrderedDict()
+_CACHE: OrderedDict[tuple, tuple[weakref.ref, list[ScriptUnit]]] = OrderedDict()
 _CACHE_SIZE = 512
 
 
@@ -225,7 +267,6 @@ def hook_units(res: Resource, template: TemplateAnalysis, chart) -> list[ScriptU
     key = (id(res), id(template), hash(_chart_key(chart, template)))
     hit = _CACHE.get(key)
     if hit is not None and hit[0]() is res:
-        _CACHE.move_to_end(key)
         return hit[1]
     units: list[ScriptUnit] = []
     for container in res.workload.containers:
@@ -234,7 +275,10 @@ def hook_units(res: Resource, template: TemplateAnalysis, chart) -> list[ScriptU
         units.extend(ctx.units)
     _CACHE[key] = (weakref.ref(res), units)
     while len(_CACHE) > _CACHE_SIZE:
-        _CACHE.popitem(last=False)
+        try:
+            _CACHE.popitem(last=False)  # oldest first: edits replace resources, old ones go
+        except KeyError:  # pragma: no cover - emptied concurrently
+            break
     return units
 
 

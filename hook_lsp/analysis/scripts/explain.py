@@ -45,8 +45,8 @@ def _retries(res: Resource) -> tuple[str | None, bool]:
         node = wl.backoff_limit
         if node is None:
             return (
-                f"a failed attempt is retried up to {DEFAULT_BACKOFF_LIMIT} times (`backoffLimit` is unset; "
-                f"Kubernetes' default is {DEFAULT_BACKOFF_LIMIT})",
+                (f"a failed attempt is retried up to {DEFAULT_BACKOFF_LIMIT} times (`backoffLimit` is unset; "
+                f"Kubernetes' default is {DEFAULT_BACKOFF_LIMIT})"),
                 True,
             )
         value = go_atoi(node.value) if node.plain else None

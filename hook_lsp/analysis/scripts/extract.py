@@ -52,6 +52,8 @@ class Script:
     #: tolerated by the shell around it (``psql ... || true``).
     client: str = ""
     tolerated: bool = False
+    #: For text held in a ConfigMap: the hook's own template (where `resource` is written).
+    hook_template: TemplateAnalysis | None = None
 
 
 @dataclass
@@ -83,9 +85,8 @@ def _seq_items(node: YNode | None, template: TemplateAnalysis) -> tuple[list[Map
         if not isinstance(item, YScalar):
             return None
         mapped = decode_scalar(item, masked)
-        if mapped is not None and mapped.templated(0, 1) and item.style not in ("|", ">"):
-            # The item starts with template output: its first word is unknown.
-            mapped = None if mapped.templated(0, len(mapped)) or not mapped.text.strip() else mapped
+        if mapped is not None and all(mapped.templated(k, k + 1) or ch.isspace() for k, ch in enumerate(mapped.text)):
+            mapped = None  # an item that is template output only: any text at all
         items.append(mapped)
         nodes.append(item)
     return items, nodes

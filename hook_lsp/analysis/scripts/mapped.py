@@ -91,7 +91,7 @@ class MappedText:
     def injected_before(self, i: int) -> bool:
         return any(p <= i for p in self.injections)
 
-    def slice(self, start: int, end: int) -> "MappedText":
+    def slice(self, start: int, end: int) -> MappedText:
         """The part ``[start, end)`` as its own mapped text."""
         start, end = max(start, 0), min(end, len(self.text))
         return MappedText(
@@ -102,7 +102,7 @@ class MappedText:
             [p - start for p in self.injections if start <= p <= end],
         )
 
-    def without(self, positions: set[int]) -> "MappedText":
+    def without(self, positions: set[int]) -> MappedText:
         """A copy without the characters at ``positions`` (e.g. shell escape backslashes)."""
         keep = [k for k in range(len(self.text)) if k not in positions]
         new_index = {old: new for new, old in enumerate(keep)}
@@ -120,7 +120,7 @@ class MappedText:
             [moved(p) for p in self.injections],
         )
 
-    def replace_ranges(self, ranges: list[tuple[int, int, str]]) -> "MappedText":
+    def replace_ranges(self, ranges: list[tuple[int, int, str]]) -> MappedText:
         """A copy with each ``(start, end, text)`` replaced by same-length text (a masking step)."""
         chars = list(self.text)
         for a, b, repl in ranges:

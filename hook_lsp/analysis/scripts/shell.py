@@ -355,9 +355,7 @@ class _Walker:
                 kind = "[["
             elif t == "brace_expression":
                 kind = "{a..b}"
-            elif t == "array":
-                kind = "array"
-            elif t == "subscript":
+            elif t == "array" or t == "subscript":
                 kind = "array"
             elif t == "process_substitution":
                 kind = "<(...)"
@@ -371,9 +369,7 @@ class _Walker:
                 kind = "declare"
             if kind is not None:
                 a, b = self.rng(n)
-                if kind == "function":
-                    b = self.rng(n.children[0])[1]
-                elif kind == "[[":
+                if kind == "function" or kind == "[[":
                     b = self.rng(n.children[0])[1]
                 elif kind == "&>":
                     op = next(c for c in n.children if c.type in ("&>", "&>>"))
@@ -383,9 +379,12 @@ class _Walker:
 
 
 def _errexit_changes(commands: list[Command]) -> list[tuple[int, bool]]:
-    """Positions where a `set` command turns errexit on or off."""
+    """Positions where `set -e`/`set +e` (or a bash `trap ... ERR`) turn errexit on or off."""
     out = []
     for c in commands:
+        if c.name == "trap" and not c.nested and "ERR" in c.static_args[1:]:
+            out.append((c.end, True))  # an ERR trap handles failures like errexit does
+            continue
         if c.name != "set" or c.nested:
             continue
         args = c.static_args

@@ -7,7 +7,7 @@ line/column map straight onto the extracted text. When the binary is absent, tim
 there are simply no findings: ShellCheck never blocks the analysis.
 
 Codes that only restate how hook scripts are built are left out: variables come from the pod's
-``env`` (SC2154), helper libraries are sourced from the image (SC1090, SC1091) and call
+``env`` (SC2154), shell libraries are sourced from the image (SC1090, SC1091) and call
 functions by name (SC2317, SC2329: "never invoked"), and portability
 findings (SC3xxx) are reported by hook-lsp's own bash-syntax rule with image context.
 """

@@ -56,7 +56,7 @@ def prepare_psql(text: str) -> tuple[str, bool]:
         nonlocal on_error_stop
         cmd = m.group(1)
         body = m.group(0)
-        if cmd == "set" and "ON_ERROR_STOP" in body and not re.search(r"ON_ERROR_STOP\s+(off|0|false)", body, re.I):
+        if cmd == "set" and "ON_ERROR_STOP" in body and not re.search(r"ON_ERROR_STOP\s+(off|0|false)", body, re.IGNORECASE):
             on_error_stop = True
         if cmd in ("g", "gexec", "gset", "gx"):
             return ";" + " " * (len(body) - 1)
@@ -221,7 +221,7 @@ def analyse_postgres(text: MappedText) -> tuple[list[SqlFinding], bool] | None:
             continue
         stmt_text = prepared[loc : loc + length]
 
-        def head(stop=True):
+        def head(stop=True, tokens=tokens):
             a, b = _head(tokens, stop)
             return a, b, " ".join(prepared[a:b].split())
 
@@ -337,7 +337,7 @@ def analyse_mysql(text: MappedText) -> tuple[list[SqlFinding], bool] | None:
         words = [t.text.upper() for t in toks[:6]]
         a = toks[0].start
 
-        def head(n=3):
+        def head(n=3, toks=toks, a=a):
             b = toks[min(n, len(toks)) - 1].end + 1
             return a, b, " ".join(sql[a:b].split())
 
