@@ -27,6 +27,7 @@ from hook_lsp.knowledge import (
     kinds_text,
     phrases,
     policies,
+    reruns,
     scaffolds,
     weights,
 )
@@ -70,7 +71,8 @@ def all_texts() -> list[str]:
     texts += [d.summary for d in policies.OUTPUT_LOG_POLICY_DOCS.values()]
     texts += [d.summary for d in keys.KEY_DOCS.values()]
     texts += [s.detail for s in scaffolds.SCAFFOLDS] + [s.label for s in scaffolds.SCAFFOLDS]
-    texts += [v for m in (weights, phrases) for k, v in vars(m).items() if k.isupper() and isinstance(v, str)]
+    texts += [v for m in (weights, phrases, reruns) for k, v in vars(m).items() if k.isupper() and isinstance(v, str)]
+    texts += [r.template for r in reruns.REASONS]
     return texts
 
 
@@ -105,6 +107,28 @@ def test_every_fact_cites_a_section_of_the_reference():
             parts = section.split(".")
             if headings:
                 assert ".".join(parts[:2]) in headings or parts[0] in headings, (section, fact.text)
+
+
+def test_every_rerun_reason_cites_the_reference_or_kubernetes():
+    headings = set()
+    if REFERENCE.is_file():
+        for line in REFERENCE.read_text(encoding="utf-8").splitlines():
+            m = re.match(r"#+ (\d+(?:\.\d+)?)[ .]", line)
+            if m:
+                headings.add(m.group(1))
+    declared = [v for v in vars(reruns).values() if isinstance(v, reruns.Reason)]
+    assert set(declared) == set(reruns.REASONS) and len(declared) >= 10
+    for reason in reruns.REASONS:
+        cited = re.findall(r"§(\d+(?:\.\d+)*)", reason.section)
+        assert cited, reason.template
+        for section in cited:
+            if headings:
+                parts = section.split(".")  # §9.3 is item 3 of §9
+                assert ".".join(parts[:2]) in headings or parts[0] in headings, (section, reason.template)
+    # Retries and restarts are Kubernetes behaviour; their citations say so.
+    for reason in (reruns.RETRY_DEFAULT, reruns.RETRY, reruns.RESTART_IN_PLACE, reruns.POD_RESTART):
+        assert "Kubernetes" in reason.section, reason.template
+    assert reruns.RETRY_DEFAULT.format(limit=reruns.DEFAULT_BACKOFF_LIMIT).count("6") == 2
 
 
 def test_helm3_differences_are_stated_in_helm4_text():
@@ -255,13 +279,40 @@ def _template_regex(template: str) -> str:
     return re.sub(r"\\\{[a-z_]+\\\}", ".+?", re.escape(template))
 
 
+_EVENT = r"[a-z]+-[a-z]+|test"
+#: What each field of a `reruns` template may be filled with (nothing free-form).
+_RERUN_FIELDS = {
+    "events": rf"(?:{_EVENT})(?:(?:{re.escape(reruns.EVENTS_SEPARATOR)}|{re.escape(reruns.PER_OPERATION_SEPARATOR)})(?:{_EVENT}))*",
+    "operation": r"install|upgrade|rollback|delete",
+    "count": r"\d+",
+    "limit": r"\d+",
+    "times": "|".join(
+        (re.escape(reruns.RETRY_ONCE), re.escape(reruns.RETRY_TIMES).replace(re.escape("{limit}"), r"\d+"))
+    ),
+    "policy": rf"{re.escape(reruns.POD_DEFAULT_POLICY)}|Always|OnFailure",
+}
+
+
+def _rerun_regex(template: str) -> str:
+    return re.sub(r"\\\{([a-z_]+)\\\}", lambda m: f"(?:{_RERUN_FIELDS[m.group(1)]})", re.escape(template))
+
+
+def _rerun_rows_ok(paragraph: str) -> bool:
+    """Every row is "- " and a `knowledge.reruns` reason, its fields filled as `explain` fills them."""
+    reason = "|".join(_rerun_regex(r.template) for r in reruns.REASONS)
+    return all(re.fullmatch(rf"- (?:{reason})", row) for row in paragraph.splitlines())
+
+
 def _shown_paragraph_ok(paragraph: str, facts: set[str]) -> bool:
-    """True when a markdown paragraph is a knowledge fact, phrase, link or scaffold body."""
+    """True when a markdown paragraph is a knowledge fact, phrase, link, scaffold body, or a list
+    of re-run reasons."""
     body = re.sub(r"^\*\*[^*]+:\*\* ", "", paragraph)
     if body in facts:
         return True
     templates = [v for m in (weights, phrases) for k, v in vars(m).items() if k.isupper() and isinstance(v, str)]
     if any(re.fullmatch(_template_regex(t), paragraph) for t in templates):
+        return True
+    if paragraph.startswith("- ") and _rerun_rows_ok(paragraph):
         return True
     if paragraph.startswith("- "):
         neighbour = "|".join(
@@ -289,7 +340,7 @@ def test_every_shown_text_comes_from_knowledge(v):
     project = Project()
     demo = ROOT / "tests" / "e2e" / "workspace" / "demo" / "templates"
     files = sorted(demo.glob("*.yaml")) + _corpus_files()
-    hovers = completions = 0
+    hovers = completions = script_hovers = 0
     checked: set[str] = set()
 
     def check_paragraphs(markdown: str, where: str) -> None:
@@ -310,6 +361,7 @@ def test_every_shown_text_comes_from_knowledge(v):
             found = hover(analysis, offset, result.chart, v)
             if found is not None:
                 hovers += 1
+                script_hovers += found.markdown.startswith(phrases.SCRIPT_RERUN_TITLE)
                 check_paragraphs(found.markdown, path.name)
             for item in complete(analysis, offset, result.chart, v):
                 completions += 1
@@ -319,7 +371,7 @@ def test_every_shown_text_comes_from_knowledge(v):
                               weights.SUGGEST_ALONE)
                 ), item.detail
                 check_paragraphs(item.documentation, path.name)
-    assert hovers > 50 and completions > 50
+    assert hovers > 50 and completions > 50 and script_hovers > 50
 
 
 def test_links_point_at_helm_docs():

@@ -450,21 +450,7 @@ class _Extractor:
                         stack.append((item, path + ("[]",)))
 
     def _hook(self, res: Resource) -> None:
-        hooks = res.annotations_named(A.HOOK)
-        if not hooks:
-            return
-
-        def first(key: str) -> Annotation | None:
-            found = res.annotations_named(key)
-            return found[0] if found else None
-
-        res.hook = Hook(
-            annotation=hooks[0],
-            alternatives=hooks,
-            weight=first(A.WEIGHT),
-            delete_policy=first(A.DELETE_POLICY),
-            output_log_policy=first(A.OUTPUT_LOG_POLICY),
-        )
+        rebuild_hook(res)
 
     # -- pods ------------------------------------------------------------------------------
 
@@ -556,6 +542,25 @@ class _Extractor:
                             if isinstance(ref, YMap):
                                 refs.append(self._ref(kind, ref.get("name"), "projected", _true(ref.get("optional"))))
         return [r for r in refs if r is not None]
+
+
+def rebuild_hook(res: Resource) -> None:
+    """Set ``res.hook`` from its annotations (the first of each key; every `helm.sh/hook`)."""
+    hooks = res.annotations_named(A.HOOK)
+    if not hooks:
+        return
+
+    def first(key: str) -> Annotation | None:
+        found = res.annotations_named(key)
+        return found[0] if found else None
+
+    res.hook = Hook(
+        annotation=hooks[0],
+        alternatives=hooks,
+        weight=first(A.WEIGHT),
+        delete_policy=first(A.DELETE_POLICY),
+        output_log_policy=first(A.OUTPUT_LOG_POLICY),
+    )
 
 
 def _scalar(node: YNode | None) -> YScalar | None:

@@ -3,7 +3,9 @@
 `hover(analysis, offset, chart, helm_version)` finds the target with `cursor.hover_target` and
 returns markdown plus the span it describes. The markdown builders are shared with completion
 item documentation. A weight's hover places the hook in Helm's chart-wide order of each of its
-events (reference §3.1), naming the neighbours and saying when a tie is broken by name.
+events (reference §3.1), naming the neighbours and saying when a tie is broken by name. Elsewhere,
+on a line of a script a hook runs, the hover lists why that script runs again (`scripts.explain`):
+the reason a re-run hazard flagged by an HK3xx rule matters.
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ from ..knowledge.kinds import WAITED_KINDS
 from .chart import Chart, HookEntry
 from .cursor import KeyTarget, KindTarget, TokenTarget, WeightTarget, hover_target
 from .hook_model import Resource, TemplateAnalysis
+from .scripts.analyse import script_at
+from .scripts.explain import rerun_reasons
 from .source import Span
 from .yaml_types import go_atoi
 
@@ -36,7 +40,7 @@ class HoverText:
 def hover(analysis: TemplateAnalysis, offset: int, chart: Chart | None, helm_version: str = "4") -> HoverText | None:
     target = hover_target(analysis, offset)
     if target is None:
-        return None
+        return script_doc(analysis, offset, chart)
     v = str(helm_version)
     if isinstance(target, KindTarget):
         text = kind_doc(target.kind, v)
@@ -126,6 +130,44 @@ def kind_doc(kind: str, v: str) -> str:
 def weight_facts_doc(v: str) -> str:
     """Documentation of suggested weight values."""
     return _markdown(P.KEY_TITLE.format(key=A.WEIGHT), _facts((W.ORDER, W.ATOI, W.UNQUOTED), v))
+
+
+# --------------------------------------------------------------------------------------------
+# Scripts: why they run again
+
+
+def script_doc(analysis: TemplateAnalysis, offset: int, chart: Chart | None) -> HoverText | None:
+    """On a line of a hook's script: why the script runs again; None for a hook that runs once.
+
+    Cheap on repeated hovers: `script_at` reuses the parsed scripts the rules cached for this
+    analysis, and the reasons read only the hook's annotations and Job/Pod spec.
+    """
+    if analysis.masked.action_at(offset) is not None:
+        return None  # template code: helm-ls explains that
+    try:
+        unit = script_at(analysis, chart, offset)
+    except Exception:  # noqa: BLE001 - hover must never fail on a half-typed script
+        return None
+    if unit is None:
+        return None
+    span = _script_line(analysis.text, offset, unit.script.text.offsets[0], unit.script.text.end)
+    reasons = rerun_reasons(unit.script.resource) if span is not None else []
+    if not reasons:
+        return None
+    bullets = "\n".join(f"- {reason}" for reason in reasons)
+    return HoverText("\n\n".join([P.SCRIPT_RERUN_TITLE, bullets]), span)
+
+
+def _script_line(text: str, offset: int, start: int, end: int) -> Span | None:
+    """The non-blank part of the line at ``offset``, within the script ``[start, end)``."""
+    lo = max(start, text.rfind("\n", 0, offset) + 1)
+    nl = text.find("\n", offset)
+    hi = min(end, len(text) if nl < 0 else nl)
+    while lo < hi and text[lo] in " \t":
+        lo += 1
+    while hi > lo and text[hi - 1] in " \t\r":
+        hi -= 1
+    return Span(lo, hi) if lo < hi and lo <= offset <= hi else None
 
 
 # --------------------------------------------------------------------------------------------

@@ -22,6 +22,8 @@ KEY_TITLE = "**`{key}`**"
 WEIGHT_TITLE = "**Hook weight `{value}`**"
 WEIGHT_EMPTY_TITLE = "**Hook weight** (empty)"
 KIND_TITLE = "**`{kind}` hook**: what Helm waits for"
+#: Heads the list of reasons (`knowledge.reruns`) shown on a line of a hook's script.
+SCRIPT_RERUN_TITLE = "**Why this hook's script runs again**"
 
 DOCS_LINK = "[Helm docs: Chart Hooks]({url})"
 TESTS_LINK = "[Helm docs: Chart Tests]({url})"

@@ -1,9 +1,11 @@
--- Drives hook-lsp from a real headless Neovim (0.7 API, so it also runs on Debian's 0.7.2).
--- Environment: HOOK_LSP_CMD (JSON list: the server command), HOOK_LSP_FILE (template to open),
--- HOOK_LSP_RESULT (where to write the JSON results). Every step is recorded, pass or fail, so
--- the pytest side can assert each behaviour separately.
+-- Drives hook-lsp from a real headless Neovim (0.7 API, so it also runs on Debian's 0.7.2),
+-- set up exactly as docs/editors/neovim.md tells a Neovim 0.7 user: its filetype block and its
+-- FileType autocommand, run as written, start `hook-lsp serve` (from the PATH) for the template.
+-- Environment: HOOK_LSP_SETUP (JSON list of the guide's Lua blocks), HOOK_LSP_FILE (template to
+-- open), HOOK_LSP_RESULT (where to write the JSON results). Every step is recorded, pass or
+-- fail, so the pytest side can assert each behaviour separately.
 local result = { steps = {} }
-local cmd = vim.fn.json_decode(os.getenv("HOOK_LSP_CMD"))
+local setup = vim.fn.json_decode(os.getenv("HOOK_LSP_SETUP"))
 local file = os.getenv("HOOK_LSP_FILE")
 local out = os.getenv("HOOK_LSP_RESULT")
 local TIMEOUT = 10000
@@ -31,22 +33,22 @@ local function step(name, fn)
 end
 
 local ok, err = pcall(function()
+  vim.g.do_filetype_lua = 1 -- Neovim 0.7: filetype.lua, where vim.filetype.add applies
+  vim.cmd("filetype on")
+  for i, code in ipairs(setup) do
+    assert(loadstring(code, "neovim.md block " .. i))()
+  end
   vim.cmd("edit " .. vim.fn.fnameescape(file))
-  vim.bo.filetype = "helm"
+  result.filetype = vim.bo.filetype
   local buf = vim.api.nvim_get_current_buf()
-  local client_id = vim.lsp.start_client({
-    name = "hook-lsp",
-    cmd = cmd,
-    root_dir = vim.fn.fnamemodify(file, ":h:h"),
-    on_exit = function(code, signal)
-      result.exit = { code = code, signal = signal }
-    end,
-  })
-  assert(client_id, "vim.lsp.start_client failed")
-  vim.lsp.buf_attach_client(buf, client_id)
-  local client = vim.lsp.get_client_by_id(client_id)
-  assert(vim.wait(TIMEOUT, function() return client.initialized end, 20), "the server did not initialize")
-  result.server_name = client.server_capabilities and "ok"
+  local client
+  assert(vim.wait(TIMEOUT, function()
+    for _, c in pairs(vim.lsp.buf_get_clients(buf)) do
+      client = c
+    end
+    return client ~= nil and client.initialized
+  end, 20), "no language server attached to the template (filetype " .. vim.bo.filetype .. ")")
+  result.client = { name = client.name, cmd = client.config.cmd, root_dir = client.config.root_dir }
 
   -- Neovim 0.7 waits the whole timeout for a method no server supports: say so at once instead.
   local function request(method, params)

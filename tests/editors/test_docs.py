@@ -18,7 +18,12 @@ import shutil
 import subprocess
 
 import pytest
-import tomllib
+
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10
+    import tomli as tomllib
+
 from hook_lsp.analysis.rules.registry import REGISTRY
 from hook_lsp.settings import Settings
 

@@ -1,18 +1,21 @@
 """hook-lsp in a real headless Neovim (the 0.7 API, as Debian ships it), against the installed
 `hook-lsp serve`: diagnostics, a quick fix applied, hover, completion and code lenses.
 
-One Neovim run (`nvim_e2e.lua`) records every step in a JSON file; each test checks one step.
+Neovim is set up with the Lua blocks of docs/editors/neovim.md that a Neovim 0.7 user copies
+(filetype detection and the FileType autocommand). One run (`nvim_e2e.lua`) records every step in
+a JSON file; each test checks one step.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 
 import pytest
 
-from .tools import HERE, copy_shop, require_executable
+from .tools import HERE, ROOT, copy_shop, require_executable
 
 TEMPLATE = "templates/db-migrate-job.yaml"
 HOOK_LINE = 5  # `    "helm.sh/hook": pre-instal,pre-upgrade` (0-based)
@@ -21,13 +24,13 @@ HOOK_LINE = 5  # `    "helm.sh/hook": pre-instal,pre-upgrade` (0-based)
 @pytest.fixture(scope="module")
 def run(tmp_path_factory) -> dict:
     nvim = require_executable("nvim", "Neovim (`nvim`)")
-    server = require_executable("hook-lsp", "the `hook-lsp` command (pip install -e .)")
+    require_executable("hook-lsp", "the `hook-lsp` command (pip install -e .)")  # the guide runs it from PATH
     tmp = tmp_path_factory.mktemp("nvim")
     chart = copy_shop(tmp)
     result_file = tmp / "result.json"
     env = {
         **os.environ,
-        "HOOK_LSP_CMD": json.dumps([server, "serve"]),
+        "HOOK_LSP_SETUP": json.dumps(guide_blocks()),
         "HOOK_LSP_FILE": str(chart / TEMPLATE),
         "HOOK_LSP_RESULT": str(result_file),
         # A clean Neovim: no user config, plugins, shada or swap files.
@@ -43,7 +46,18 @@ def run(tmp_path_factory) -> dict:
     assert result_file.exists(), f"Neovim wrote no result (exit {proc.returncode}): {proc.stderr[-2000:]}"
     data = json.loads(result_file.read_text())
     assert "error" not in data, data["error"]
+    assert data["filetype"] == "helm"
+    assert data["client"] == {"name": "hook-lsp", "cmd": ["hook-lsp", "serve"], "root_dir": str(chart)}
     return data["steps"]
+
+
+def guide_blocks() -> list[str]:
+    """The guide's filetype block and its Neovim 0.7 block, in that order."""
+    lua = re.findall(r"^```lua\n(.*?)^```", (ROOT / "docs" / "editors" / "neovim.md").read_text(), flags=re.S | re.M)
+    filetype = [b for b in lua if "vim.filetype.add" in b]
+    start = [b for b in lua if "vim.lsp.start_client" in b]
+    assert len(filetype) == 1 and len(start) == 1, "neovim.md lost its filetype or Neovim 0.7 block"
+    return filetype + start
 
 
 def _ok(run: dict, name: str):

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ...knowledge import annotations as A
-from ..hook_model import Annotation, Hook, Resource, TemplateAnalysis
+from ..hook_model import Annotation, Resource, TemplateAnalysis, rebuild_hook
 from ..source import LineIndex, Span
 from ..yaml_tree import YMap, YScalar, parse_documents, path_get
 from ..yaml_types import plain_scalar_type
@@ -360,18 +360,7 @@ def _merge_into(res: Resource, resolved: list[ResolvedAnnotation]) -> None:
             res.annotations.append(ann)
         changed = True
     if changed:
-        hooks = res.annotations_named(A.HOOK)
-        if hooks:
-            def first(key: str) -> Annotation | None:
-                return (res.annotations_named(key) or [None])[0]
-
-            res.hook = Hook(
-                annotation=hooks[0],
-                alternatives=hooks,
-                weight=first(A.WEIGHT),
-                delete_policy=first(A.DELETE_POLICY),
-                output_log_policy=first(A.OUTPUT_LOG_POLICY),
-            )
+        rebuild_hook(res)
 
 
 def _resource_index(analysis: TemplateAnalysis, offset: int) -> int | None:
