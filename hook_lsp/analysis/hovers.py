@@ -155,7 +155,7 @@ def script_doc(analysis: TemplateAnalysis, offset: int, chart: Chart | None) -> 
     if not reasons:
         return None
     bullets = "\n".join(f"- {reason}" for reason in reasons)
-    return HoverText("\n\n".join([P.SCRIPT_RERUN_TITLE, bullets]), span)
+    return HoverText(f"{P.SCRIPT_RERUN_TITLE}\n\n{bullets}", span)
 
 
 def _script_line(text: str, offset: int, start: int, end: int) -> Span | None:

@@ -185,3 +185,47 @@ async def test_hover_after_non_ascii_text_and_crlf(client: LanguageClient, chart
     assert h.contents.value.startswith("**`post-upgrade`**: hook event")
     # `post-upgrade` starts at code point 48 of the line, UTF-16 column 49.
     assert h.range == types.Range(types.Position(3, 49), types.Position(3, 61))
+
+
+SCHEMA = """apiVersion: batch/v1
+kind: Job
+metadata:
+  name: schema
+  annotations:
+    "helm.sh/hook": pre-upgrade
+spec:
+  backoffLimit: 2
+  template:
+    spec:
+      restartPolicy: Never
+      containers:
+        - name: schema
+          image: postgres:16
+          command:
+            - /bin/sh
+            - -ec
+            - |
+              psql -v ON_ERROR_STOP=1 <<'EOF'
+              CREATE TABLE users (id int);
+              EOF
+"""
+
+
+async def test_hover_on_a_flagged_statement_says_why_the_script_runs_again(client: LanguageClient, chart):
+    path = chart / "templates" / "schema.yaml"
+    path.write_text(SCHEMA, newline="")
+    uri = open_doc(client, path, SCHEMA)
+    flagged = [d for d in await diagnostics_for(client, uri, version=1) if d.code == "HK350"]
+    assert [d.range.start for d in flagged] == [types.Position(19, 14)]
+    # The block scalar's `|` rules out the `|` cursor marker: the position is given directly.
+    h = await client.text_document_hover_async(
+        types.HoverParams(text_document=types.TextDocumentIdentifier(uri), position=types.Position(19, 21))
+    )
+    assert h.contents.kind == types.MarkupKind.Markdown
+    assert h.contents.value == (
+        "**Why this hook's script runs again**\n\n"
+        "- it runs on every `helm upgrade` (pre-upgrade)\n"
+        "- a failed attempt is retried up to 2 times (`backoffLimit: 2`)"
+    )
+    # The statement's line, without the block scalar's indentation.
+    assert h.range == types.Range(types.Position(19, 14), types.Position(19, 42))

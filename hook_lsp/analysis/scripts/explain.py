@@ -53,9 +53,8 @@ def _retries(res: Resource) -> tuple[str | None, bool]:
         if restart == "OnFailure":
             return R.RESTART_IN_PLACE.format(), True
         return None, False
-    if res.kind == "Pod":
-        if restart in (None, "Always", "OnFailure"):
-            return R.POD_RESTART.format(policy=restart or R.POD_DEFAULT_POLICY), True
+    if res.kind == "Pod" and restart in (None, "Always", "OnFailure"):
+        return R.POD_RESTART.format(policy=restart or R.POD_DEFAULT_POLICY), True
     return None, False
 
 
