@@ -7,14 +7,13 @@ support them).
 
 from __future__ import annotations
 
-from pathlib import Path
 
 from lsprotocol import types
 
 from .. import convert
 from ..analysis.completions import TRIGGER_CHARACTERS, Item, complete
 from ..server import HookLanguageServer, server
-from .documents import result_for
+from .documents import cursor_for
 
 KINDS = {
     "property": types.CompletionItemKind.Property,
@@ -22,14 +21,6 @@ KINDS = {
     "number": types.CompletionItemKind.Value,
     "snippet": types.CompletionItemKind.Snippet,
 }
-
-
-def helm_version(ls: HookLanguageServer, path: str) -> str:
-    """The Helm version the text follows: the chart's project file, else `hookLsp.helmVersion`."""
-    try:
-        return ls.project.config_for(Path(path)).helm_version
-    except OSError:
-        return ls.settings.helmVersion
 
 
 def snippet_support(ls: HookLanguageServer) -> bool:
@@ -63,16 +54,14 @@ def to_completion_item(item: Item, index, encoding: str, snippets: bool) -> type
 )
 def completion(ls: HookLanguageServer, params: types.CompletionParams) -> types.CompletionList | None:
     """textDocument/completion."""
-    result = result_for(ls, params.text_document.uri)
-    if result is None or result.skipped:
+    cur = cursor_for(ls, params.text_document.uri, params.position)
+    if cur is None:
         return None
-    encoding = convert.encoding_of(ls)
-    index = result.analysis.index
-    offset = convert.offset(index, params.position, encoding)
-    items = complete(result.analysis, offset, result.chart, helm_version(ls, result.path))
+    items = complete(cur.result.analysis, cur.offset, cur.result.chart, cur.helm_version)
     if not items:
         return None
     snippets = snippet_support(ls)
+    index = cur.result.analysis.index
     return types.CompletionList(
-        is_incomplete=False, items=[to_completion_item(i, index, encoding, snippets) for i in items]
+        is_incomplete=False, items=[to_completion_item(i, index, cur.encoding, snippets) for i in items]
     )

@@ -7,7 +7,10 @@ see every template.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from lsprotocol import types
+from pygls.uris import from_fs_path
 
 from .. import convert
 from ..analysis.project import FileResult
@@ -96,8 +99,6 @@ def diagnostics_for(ls: HookLanguageServer, result: FileResult) -> list[types.Di
     if result.skipped:
         return [skipped_diagnostic(result)]
     encoding = convert.encoding_of(ls)
-    from pygls.uris import from_fs_path
-
     return [to_diagnostic(result, v, encoding, from_fs_path) for v in result.violations]
 
 
@@ -130,9 +131,7 @@ def publish_incomplete(ls: HookLanguageServer) -> None:
             publish(ls, uri, neighbours=False, complete=True)
 
 
-def _path(uri: str):
-    from pathlib import Path
-
+def _path(uri: str) -> Path:
     return Path(path_of(uri))
 
 

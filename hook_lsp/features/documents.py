@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from pathlib import Path
+
+from lsprotocol import types
 from pygls.uris import to_fs_path
+
+from .. import convert
 
 from ..analysis.project import FileResult
 from ..server import HookLanguageServer
@@ -32,3 +38,31 @@ def result_for(ls: HookLanguageServer, uri: str, complete: bool = False) -> File
     result = ls.project.check(path_of(uri), doc.source, quick=not complete)
     ls.results[uri] = (doc.version, result)
     return result
+
+
+def helm_version(ls: HookLanguageServer, path: str) -> str:
+    """The Helm version the text follows: the chart's project file, else `hookLsp.helmVersion`."""
+    try:
+        return ls.project.config_for(Path(path)).helm_version
+    except OSError:
+        return ls.settings.helmVersion
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """A request's document analysis, the cursor as an offset, and how to convert back."""
+
+    result: FileResult
+    offset: int
+    encoding: str
+    helm_version: str
+
+
+def cursor_for(ls: HookLanguageServer, uri: str, position: types.Position) -> Cursor | None:
+    """The analysed document and cursor offset of a position request (None if not analysable)."""
+    result = result_for(ls, uri)
+    if result is None or result.skipped:
+        return None
+    encoding = convert.encoding_of(ls)
+    offset = convert.offset(result.analysis.index, position, encoding)
+    return Cursor(result, offset, encoding, helm_version(ls, result.path))

@@ -11,23 +11,19 @@ from lsprotocol import types
 from .. import convert
 from ..analysis.hovers import hover as hover_text
 from ..server import HookLanguageServer, server
-from .completion import helm_version
-from .documents import result_for
+from .documents import cursor_for
 
 
 @server.feature(types.TEXT_DOCUMENT_HOVER)
 def hover(ls: HookLanguageServer, params: types.HoverParams) -> types.Hover | None:
     """textDocument/hover."""
-    result = result_for(ls, params.text_document.uri)
-    if result is None or result.skipped:
+    cur = cursor_for(ls, params.text_document.uri, params.position)
+    if cur is None:
         return None
-    encoding = convert.encoding_of(ls)
-    index = result.analysis.index
-    offset = convert.offset(index, params.position, encoding)
-    found = hover_text(result.analysis, offset, result.chart, helm_version(ls, result.path))
+    found = hover_text(cur.result.analysis, cur.offset, cur.result.chart, cur.helm_version)
     if found is None:
         return None
     return types.Hover(
         contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=found.markdown),
-        range=convert.range_(index, found.span, encoding),
+        range=convert.range_(cur.result.analysis.index, found.span, cur.encoding),
     )
