@@ -6,6 +6,7 @@ documents from `workspace/demo` (a small chart) or write their own into `tmp_cha
 
 from __future__ import annotations
 
+import asyncio
 import shutil
 import sys
 from pathlib import Path
@@ -66,10 +67,12 @@ def open_doc(client: LanguageClient, path: Path, text: str | None = None, versio
     return uri
 
 
-async def diagnostics_for(client: LanguageClient, uri: str, version: int | None = None) -> list[types.Diagnostic]:
+async def diagnostics_for(
+    client: LanguageClient, uri: str, version: int | None = None, timeout: float = 15.0
+) -> list[types.Diagnostic]:
     """Wait until diagnostics for ``uri`` (and ``version``, if given) arrive."""
     for _ in range(50):
-        params = await client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+        params = await asyncio.wait_for(client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS), timeout)
         if params.uri == uri and (version is None or params.version == version):
             return list(params.diagnostics)
     raise AssertionError(f"no diagnostics for {uri} version {version}")

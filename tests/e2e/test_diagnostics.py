@@ -99,3 +99,33 @@ async def test_shellcheck_findings_follow_once_typing_pauses(client: LanguageCli
     assert not [d for d in first if d.code == "HK306"]
     second = await diagnostics_for(client, uri, version=1)
     assert [d for d in second if d.code == "HK306"], second
+
+
+async def test_chart_wide_rule_follows_an_edit_in_another_file(client: LanguageClient, tmp_chart):
+    """Raising the ServiceAccount hook's weight above the Job's makes the Job wait for it (HK202)."""
+    job = tmp_chart / "templates" / "migrate-job.yaml"
+    sa = tmp_chart / "templates" / "serviceaccount.yaml"
+    job_uri = open_doc(client, job, job.read_text().replace("pre-instal,", "pre-install,"))
+    assert not [d for d in await diagnostics_for(client, job_uri, version=1) if d.code == "HK202"]
+    sa_uri = open_doc(client, sa)
+    await diagnostics_for(client, sa_uri, version=1)
+    line = sa.read_text().splitlines().index('    "helm.sh/hook-weight": "-5"')
+    client.text_document_did_change(
+        types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri=sa_uri, version=2),
+            content_changes=[
+                types.TextDocumentContentChangePartial(
+                    # Delete the minus sign: "-5" becomes "5".
+                    range=types.Range(types.Position(line, 28), types.Position(line, 29)), text=""
+                )
+            ],
+        )
+    )
+    for _ in range(6):
+        diags = await diagnostics_for(client, job_uri, version=1)
+        hk202 = [d for d in diags if d.code == "HK202"]
+        if hk202:
+            break
+    assert hk202, diags
+    assert "ServiceAccount" in hk202[0].message
+    assert hk202[0].related_information and hk202[0].related_information[0].location.uri == sa_uri

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from hook_lsp.analysis.scripts.mapped import MappedText
 from hook_lsp.analysis.scripts.shell import parse_shell
+from hook_lsp.analysis.template_mask import mask
 
 
 def _mt(text: str) -> MappedText:
@@ -67,6 +68,28 @@ def test_injected_lines_make_errexit_unknown() -> None:
     text = "          \npsql -c a\n"
     mt = MappedText(text, list(range(len(text))), len(text), injections=[0])
     assert _cmd(parse_shell(mt), "psql").errexit is None
+
+
+def _templated(template: str):
+    """The masked template as extracted text with the template's own offsets."""
+    masked = mask(template)
+    return MappedText(masked.text, list(range(len(template))), len(template)), masked
+
+
+def test_set_e_inside_a_template_branch_makes_errexit_unknown_after_it() -> None:
+    mt, masked = _templated("set -e\n{{ if .Values.a }}\nset +e\npsql -c a\n{{ end }}\npsql -c b\n")
+    # Inside the branch `set +e` applies; after it, only some renderings have it.
+    assert [c.errexit for c in parse_shell(mt, masked=masked).commands if c.name == "psql"] == [False, None]
+    # Both renderings agree: `set -e` again in a branch changes nothing.
+    mt, masked = _templated("set -e\n{{ if .Values.a }}\nset -e\n{{ end }}\npsql -c b\n")
+    assert _cmd(parse_shell(mt, masked=masked), "psql").errexit is True
+
+
+def test_unconditional_set_e_reaches_into_branches_and_else_is_exclusive() -> None:
+    mt, masked = _templated("set -e\n{{ if .Values.a }}\npsql -c a\n{{ end }}\n")
+    assert _cmd(parse_shell(mt, masked=masked), "psql").errexit is True
+    mt, masked = _templated("{{ if .Values.a }}\nset +e\n{{ else }}\npsql -c a\n{{ end }}\n")
+    assert _cmd(parse_shell(mt, errexit=True, masked=masked), "psql").errexit is True
 
 
 def test_bashisms_and_syntax_errors() -> None:

@@ -7,6 +7,7 @@ import pytest
 from hook_lsp.analysis.hook_model import analyse_template
 from hook_lsp.analysis.scripts import shellcheck as sc
 from hook_lsp.analysis.scripts.analyse import hook_units
+from hook_lsp.analysis.scripts.mapped import MappedText
 
 TEXT = """apiVersion: batch/v1
 kind: Job
@@ -65,3 +66,12 @@ def test_failing_binary_means_no_findings(monkeypatch, tmp_path) -> None:
         assert sc.shellcheck(_unit().script.text, "sh") == []
     finally:
         sc._run.cache_clear()
+
+
+@pytest.mark.skipif(sc.binary() is None, reason="ShellCheck binary not installed")
+def test_shebang_advice_only_for_scripts_started_as_programs() -> None:
+    text = MappedText("#!/usr/bin/env bash -e\necho hi\n", list(range(31)), 31)
+    # Given to a shell (`sh -c`), the `#!` line is a comment: SC2096 does not apply.
+    assert [f.code for f in sc.shellcheck(text, "bash")] == []
+    # Started as a program, the kernel passes `bash -e` to env as one argument.
+    assert [f.code for f in sc.shellcheck(text, "bash", executed=True)] == ["SC2096"]

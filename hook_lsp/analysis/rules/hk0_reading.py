@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import PurePosixPath
 from typing import Iterator
 
 from ..hook_model import TemplateAnalysis
@@ -21,7 +22,9 @@ def yaml_syntax_error(template: TemplateAnalysis, ctx: RuleContext) -> Iterator[
     the rest of that document, so its other checks go quiet there.
 
     Errors next to template actions are never reported: the masked text is not what Helm
-    renders, and helm-ls already reports template errors.
+    renders, and helm-ls already reports template errors. Nor are errors in partials (files
+    whose name starts with `_`, such as `_helpers.tpl` or `_init.sh.tpl`): Helm never reads
+    them as manifests, and they often hold scripts that templates include.
 
     ## Example
     ```yaml
@@ -40,6 +43,8 @@ def yaml_syntax_error(template: TemplateAnalysis, ctx: RuleContext) -> Iterator[
         helm.sh/hook-weight: "1"
     ```
     """
+    if PurePosixPath(template.path.replace("\\", "/")).name.startswith("_"):
+        return  # a partial: Helm renders it only through `include`, never as a manifest (§1.2)
     masked = template.masked
     index = template.index
     for doc in template.documents:

@@ -10,6 +10,7 @@ from typing import Iterator
 
 from ...knowledge import annotations as A
 from ...knowledge.kinds import POD_SPEC_PATHS, WAITED_KINDS
+from ..gotemplate import tokenize
 from ..hook_model import Resource
 from ..source import Span
 from .registry import Fix, FixAvailability, Related, RuleContext, Severity, Violation, rule
@@ -23,8 +24,9 @@ def missing_before_hook_creation(res: Resource, ctx: RuleContext) -> Iterator[Vi
     all Helm applies `before-hook-creation` itself, so that case is fine.
 
     Not flagged: `hook-succeeded,hook-failed` together (the object then stays only when the
-    Helm process itself is interrupted), and Jobs with `ttlSecondsAfterFinished`, which the TTL
-    controller removes.
+    Helm process itself is interrupted), Jobs with `ttlSecondsAfterFinished`, which the TTL
+    controller removes, and hooks whose name is random or time-based (`randAlphaNum`, `uuidv4`,
+    `now`...), so that the next run never meets the leftover object.
 
     ## Why is this bad?
     Helm applies the default `before-hook-creation` only when the annotation is absent; any
@@ -73,6 +75,8 @@ def missing_before_hook_creation(res: Resource, ctx: RuleContext) -> Iterator[Vi
         return
     if res.workload is not None and res.workload.ttl_seconds_after_finished is not None:
         return  # the TTL controller removes the finished Job
+    if _name_differs_each_render(res, ctx):
+        return  # the next run creates an object under another name: nothing collides
     left = "a failed" if "hook-succeeded" in policies else "a successful"
     kind = res.kind
     if ctx.helm3:
@@ -103,6 +107,26 @@ def missing_before_hook_creation(res: Resource, ctx: RuleContext) -> Iterator[Vi
         f"{kind} hook stays in the cluster; {consequence} (reference §4.2, §9.2)",
         fixes,
     )
+
+
+#: Sprig functions whose result changes on every render: a name built with one of them is new
+#: each time the hook runs.
+_PER_RENDER_FUNCS = frozenset(
+    "randAlpha randAlphaNum randNumeric randAscii randBytes randInt uuidv4 now unixEpoch".split()
+)
+
+
+def _name_differs_each_render(res: Resource, ctx: RuleContext) -> bool:
+    """True when a ``metadata.name`` (any ``if``/``else`` alternative) calls a per-render function."""
+    if res.metadata is None:
+        return False
+    for key, value in res.metadata.items():
+        if key.value != "name":
+            continue
+        for action in ctx.template.masked.actions_in(value.span):
+            if any(t.kind == "ident" and t.text in _PER_RENDER_FUNCS for t in tokenize(action.body, action.body_start)):
+                return True
+    return False
 
 
 def _plural(kind: str) -> str:

@@ -89,6 +89,9 @@ def _kubectl_verb(cmd: Command) -> tuple[str | None, int]:
     while i < len(args):
         v = args[i]
         if v is None:
+            if cmd.words[i].raw.startswith("--") and "=" in cmd.words[i].raw:
+                i += 1  # `--namespace={{ .Release.Namespace }}`: an option, whatever its value
+                continue
             return None, i
         if v.startswith("-"):
             if "=" not in v and v in ("-n", "--namespace", "--context", "--kubeconfig", "--cluster", "--user", "-s", "--server", "--token"):
@@ -192,6 +195,8 @@ _RUNTIMES = frozenset("python python3 node ruby bundle rake php java npm npx yar
 
 
 def _is_work(cmd: Command) -> bool:
+    if cmd.name == "kubectl" and _kubectl_verb(cmd)[0] == "delete":
+        return False  # cleanup: usually meant to go on when the object is already gone
     if cmd.name in WORK_COMMANDS or "migrat" in cmd.name:
         return True
     return cmd.name in _RUNTIMES and any("migrat" in (a or "") for a in cmd.static_args[:3])
@@ -234,7 +239,8 @@ def shell_failure_masked(res: Resource, ctx: RuleContext) -> Iterator[Violation]
     """## What it does
     Flags a hook script without `set -e` in which a command that does the hook's work
     (a database or cluster client, `curl`, a migration tool) can fail while a later command
-    decides the script's exit status.
+    decides the script's exit status. `kubectl delete` is not counted: cleanup scripts usually
+    mean to go on when an object is already gone.
 
     ## Why is this bad?
     A shell script exits with the status of its last command. Without `set -e` (or

@@ -213,8 +213,9 @@ def shellcheck_finding(res: Resource, ctx: RuleContext) -> Iterator[Violation]:
     `HK306` to raise them all). Runs the ShellCheck binary bundled with hook-lsp on
     the script text only (`hookLsp.shellcheck: false` turns it off); findings about text that a
     template action renders are dropped, as are `SC2154` (variables come from the pod's `env`),
-    `SC1090`/`SC1091` (sourced files live in the image) and the `SC3xxx` portability notes
-    (see HK305).
+    `SC1090`/`SC1091` (sourced files live in the image), the `SC3xxx` portability notes
+    (see HK305) and advice on the `#!` line of a script given to a shell (`sh -c`,
+    `sh file`), where that line is only a comment.
 
     ## Why is this bad?
     Quoting, word splitting and test mistakes in a hook script surface only when the hook runs,
@@ -236,7 +237,7 @@ def shellcheck_finding(res: Resource, ctx: RuleContext) -> Iterator[Violation]:
     if not ctx.config.shellcheck:
         return
     for unit in script_units(res, ctx):
-        for f in shellcheck(unit.script.text, unit.script.dialect, unit.script.errexit):
+        for f in shellcheck(unit.script.text, unit.script.dialect, unit.script.errexit, unit.script.executed):
             yield ctx.violation(
                 span_of(unit, f.start, f.end),
                 f"{f.code}: {f.message} (ShellCheck {f.level}){where(unit)}",

@@ -60,12 +60,12 @@ def _add_shell(ctx: _Ctx, script: Script, depth: int) -> None:
     if key in ctx.seen or not script.text.text.strip():
         return
     ctx.seen.add(key)
-    parsed = parse_shell(script.text, script.errexit)
+    parsed = parse_shell(script.text, script.errexit, script.template.masked)
     if not parsed.ok:
         first = _first_branches(script)
         if first is not None:
             script = replace(script, text=first)
-            parsed = parse_shell(first, script.errexit)
+            parsed = parse_shell(first, script.errexit, script.template.masked)
     ctx.units.append(ScriptUnit(script, shell=parsed))
     if parsed.ok and depth < 2:
         for cmd in parsed.commands:
@@ -120,6 +120,7 @@ def _configmap_script(ctx: _Ctx, path: str, kind: str, dialect: str, base: Scrip
     if found is None:
         return
     template, _cm, text = found
+    executed = kind == "shell" and dialect == "auto"  # `/scripts/run.sh` started as a program
     if kind == "shell" and dialect == "auto":
         first = text.text.lstrip().split("\n", 1)[0]
         dialect = "bash" if first.startswith("#!") and "bash" in first else "sh"
@@ -131,6 +132,7 @@ def _configmap_script(ctx: _Ctx, path: str, kind: str, dialect: str, base: Scrip
         client=cmd.name if cmd is not None and kind == "sql" else "",
         tolerated=bool(cmd is not None and cmd.tolerated),
         hook_template=ctx.template,
+        executed=executed,
     )
     if kind == "shell":
         _add_shell(ctx, script, depth + 1)

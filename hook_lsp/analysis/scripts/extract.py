@@ -54,6 +54,9 @@ class Script:
     tolerated: bool = False
     #: For text held in a ConfigMap: the hook's own template (where `resource` is written).
     hook_template: TemplateAnalysis | None = None
+    #: Run as a program, so the kernel reads its ``#!`` line; for ``sh -c`` text or
+    #: ``sh file`` the ``#!`` line is only a comment.
+    executed: bool = False
 
 
 @dataclass

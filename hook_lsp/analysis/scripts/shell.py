@@ -16,6 +16,7 @@ import posixpath
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from ..template_mask import MaskedTemplate
 from .mapped import MappedText
 
 
@@ -398,13 +399,24 @@ def _errexit_changes(commands: list[Command]) -> list[tuple[int, bool]]:
     return out
 
 
+def _rendered_without(masked: MaskedTemplate, change_at: int, cmd_at: int) -> bool:
+    """True when a template block holds the change but not the command (it may be left out)."""
+    inner, outer = masked.branch_path(change_at), masked.branch_path(cmd_at)
+    return outer[: len(inner)] != inner
+
+
 @lru_cache(maxsize=512)
 def _parse_cached(text: str):
     return _parser().parse(text.encode("utf-8"))
 
 
-def parse_shell(text: MappedText, errexit: bool = False) -> ShellScript:
-    """Parse ``text``; ``errexit`` is the interpreter's ``-e`` flag."""
+def parse_shell(text: MappedText, errexit: bool = False, masked: MaskedTemplate | None = None) -> ShellScript:
+    """Parse ``text``; ``errexit`` is the interpreter's ``-e`` flag.
+
+    ``masked`` is the template the text comes from: a `set -e`/`set +e` inside a template
+    ``if`` is rendered only in some configurations, so after it errexit is unknown (None) for
+    commands outside that branch, unless both renderings agree.
+    """
     source = text.text.encode("utf-8")
     tree = _parse_cached(text.text)
     root = tree.root_node
@@ -418,7 +430,17 @@ def parse_shell(text: MappedText, errexit: bool = False) -> ShellScript:
     for c in commands:
         state = errexit
         for pos, on in changes:
-            if pos <= c.start:
+            if pos > c.start:
+                continue
+            if masked is None:
+                state = on
+                continue
+            change_at, cmd_at = text.offset(pos - 1), text.offset(c.start)
+            if masked.exclusive(change_at, cmd_at):
+                continue  # the other branch of an `if` the command is in: never rendered with it
+            if _rendered_without(masked, change_at, cmd_at):
+                state = state if state is on else None
+            else:
                 state = on
         if not state and text.injected_before(c.start):
             state = None  # lines rendered by a template action might have set it

@@ -27,6 +27,8 @@ from .mapped import MappedText
 
 TIMEOUT_SECONDS = 5
 EXCLUDED = ("SC1090", "SC1091", "SC2154", "SC2034", "SC2148", "SC1008", "SC2317", "SC2329")
+#: About how the kernel reads a ``#!`` line: moot for text a shell is given (``sh -c``, ``sh file``).
+SHEBANG_CODES = frozenset({1084, 1104, 1113, 1114, 1115, 1128, 2096, 2239})
 
 
 @dataclass(frozen=True)
@@ -72,11 +74,13 @@ def _run(text: str, dialect: str) -> tuple[tuple, ...]:
     return tuple(out)
 
 
-def shellcheck(text: MappedText, dialect: str, errexit: bool = False) -> list[ShellCheckFinding]:
+def shellcheck(text: MappedText, dialect: str, errexit: bool = False, executed: bool = False) -> list[ShellCheckFinding]:
     """ShellCheck's findings on ``text`` that lie in literal (non-templated) script text.
 
     ``errexit``: the interpreter runs with ``-e`` (``sh -ec``); ShellCheck is told so with a
     first line ``set -e`` (it then drops advice like SC2164 that `set -e` makes moot).
+    ``executed``: the script is started as a program; otherwise its ``#!`` line is a comment
+    and ShellCheck's advice on it is dropped.
     """
     prefix = "set -e\n" if errexit else ""
     raw = _run(prefix + text.text, "bash" if dialect == "bash" else "sh")
@@ -87,7 +91,7 @@ def shellcheck(text: MappedText, dialect: str, errexit: bool = False) -> list[Sh
     out = []
     for code, level, message, line, col, end_line, end_col in raw:
         line, end_line = line - shift, end_line - shift
-        if 3000 <= code < 4000 or line < 1:
+        if 3000 <= code < 4000 or line < 1 or (code in SHEBANG_CODES and not executed):
             continue
         start = index.offset(line - 1, col - 1)
         end = index.offset(end_line - 1, end_col - 1)
