@@ -76,9 +76,9 @@ class Annotation:
     @property
     def helm_value(self) -> str | None:
         """The string Helm's decoder makes of this value (§2), or None if unknown."""
-        if not self.known or self.text is None:
-            return None if not self.known else ""
-        return helm_string(self.text, self.style)
+        if not self.known:
+            return None
+        return helm_string(self.text or "", self.style)
 
     @cached_property
     def tokens(self) -> list[Token]:
