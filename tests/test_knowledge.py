@@ -380,3 +380,12 @@ def test_links_point_at_helm_docs():
     analysis = analyse_template("kind: Job\nmetadata:\n  annotations:\n    helm.sh/hook: test\n", "t.yaml")
     found = hover(analysis, analysis.text.index("Job"), single_file_chart(analysis))
     assert f"]({DOCS_HOOKS})" in found.markdown
+
+
+def test_no_myth_in_rule_docs_guides_or_messages():
+    """The generated rule docs, the editor guides and the corpus report say nothing a tutorial got wrong."""
+    docs = [ROOT / "README.md", ROOT / "docs" / "rules.md", *sorted((ROOT / "docs" / "editors").glob("*.md"))]
+    report = ROOT / "tests" / "corpus" / "report.txt"
+    for path in docs + [report]:
+        for paragraph in path.read_text(encoding="utf-8").split("\n\n"):
+            assert not myths_in(paragraph), (path.name, paragraph)
