@@ -74,3 +74,37 @@ async def test_requests_for_unopened_documents_are_answered(client: LanguageClie
     # The server is still healthy.
     uri = open_doc(client, tmp_chart / "templates" / "migrate-job.yaml")
     assert any(d.code == "HK101" for d in await diagnostics_for(client, uri, version=1))
+
+
+async def test_protocol_misuse_leaves_the_server_healthy(client: LanguageClient, tmp_chart):
+    job = tmp_chart / "templates" / "migrate-job.yaml"
+    ghost = (tmp_chart / "templates" / "ghost.yaml").as_uri()
+    # A change to a document that was never opened, and one with a range past the end.
+    client.text_document_did_change(
+        types.DidChangeTextDocumentParams(
+            types.VersionedTextDocumentIdentifier(uri=ghost, version=3),
+            [types.TextDocumentContentChangePartial(types.Range(types.Position(0, 0), types.Position(0, 0)), text="x")],
+        )
+    )
+    uri = open_doc(client, job)
+    await diagnostics_for(client, uri, version=1)
+    client.text_document_did_change(
+        types.DidChangeTextDocumentParams(
+            types.VersionedTextDocumentIdentifier(uri=uri, version=2),
+            [types.TextDocumentContentChangePartial(types.Range(types.Position(900, 4), types.Position(950, 0)), text="\n")],
+        )
+    )
+    # Requests at positions past the end of the text are answered, not crashed on.
+    far = types.Position(10_000, 500)
+    hover = await client.text_document_hover_async(types.HoverParams(types.TextDocumentIdentifier(uri), far))
+    assert hover is None
+    completion = await client.text_document_completion_async(types.CompletionParams(types.TextDocumentIdentifier(uri), far))
+    assert completion is None or isinstance(completion, (list, types.CompletionList))
+    # And the document still gets analysed.
+    client.text_document_did_change(
+        types.DidChangeTextDocumentParams(
+            types.VersionedTextDocumentIdentifier(uri=uri, version=3),
+            [types.TextDocumentContentChangeWholeDocument(text=job.read_text())],
+        )
+    )
+    assert any(d.code == "HK101" for d in await diagnostics_for(client, uri, version=3))
