@@ -87,3 +87,14 @@ def test_binary_file_is_reported_not_crashed(tmp_path):
     assert proc.returncode == 0
     findings = json.loads(proc.stdout)
     assert findings[0]["severity"] == "information" and "binary" in findings[0]["message"]
+
+
+def test_huge_file_is_reported_not_analysed(tmp_path):
+    chart = tmp_path / "c"
+    (chart / "templates").mkdir(parents=True)
+    (chart / "Chart.yaml").write_text("apiVersion: v2\nname: c\nversion: 0.1.0\n")
+    (chart / "templates" / "huge.yaml").write_text("# filler\n" * 600_000)  # about 5.4 MB
+    proc = run("check", str(chart), "--format", "json")
+    assert proc.returncode == 0
+    findings = json.loads(proc.stdout)
+    assert len(findings) == 1 and "larger than" in findings[0]["message"]
