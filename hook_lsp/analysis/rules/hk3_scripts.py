@@ -110,6 +110,8 @@ def command_fails_on_rerun(res: Resource, ctx: RuleContext) -> Iterator[Violatio
     failure stops the script (`set -e`, the last command, or the left side of `&&`):
     `kubectl create` (the object already exists), and `mkdir` without `-p` or `ln -s` without
     `-f` on a path in a volume that outlives the pod (a PersistentVolumeClaim or hostPath).
+    Not flagged: a `kubectl create` after the script deletes the object, or tests whether one
+    of that type exists (`if kubectl get secret x; then exit 0; fi`).
 
     ## Why is this bad?
     Hooks run again: on every upgrade or rollback for those events, once per event when a hook
@@ -147,6 +149,8 @@ def command_fails_on_rerun(res: Resource, ctx: RuleContext) -> Iterator[Violatio
                     continue  # a word rendered by an action may be an option (`--dry-run`...)
                 if any(c.name == "kubectl" and _kubectl_verb(c)[0] == "delete" for c in commands[:i]):
                     continue  # deleted first: re-created on purpose
+                if any(_checks_existence(c, _kubectl_type(cmd, at)) for c in commands[:i]):
+                    continue  # `if kubectl get secret x; then exit 0; fi`: the script looks first
                 fixes = []
                 w = cmd.words[at]
                 if any(a in ("-f", "--filename") or (a or "").startswith("--filename=") for a in args[at + 1 :]):
@@ -192,6 +196,30 @@ def command_fails_on_rerun(res: Resource, ctx: RuleContext) -> Iterator[Violatio
 
 #: Runtimes whose migration subcommands (`python manage.py migrate`, `rake db:migrate`) count as work.
 _RUNTIMES = frozenset("python python3 node ruby bundle rake php java npm npx yarn flask django-admin".split())
+
+
+def _kubectl_type(cmd: Command, at: int) -> str | None:
+    """The resource type after the verb (`secret` in `kubectl create secret generic x`), singular."""
+    words = cmd.words[at + 1 :]
+    value = next((w.value for w in words if w.value is None or not w.value.startswith("-")), None)
+    if not value:
+        return None
+    kind = value.split("/", 1)[0].split(".", 1)[0].lower()
+    return _KUBECTL_SHORT.get(kind, kind).removesuffix("s")
+
+
+_KUBECTL_SHORT = {"cm": "configmap", "sa": "serviceaccount", "ns": "namespace"}
+
+
+def _checks_existence(cmd: Command, kind: str | None) -> bool:
+    """A `kubectl get` of that type whose status the script tests (condition, `||`, `!`)."""
+    if cmd.name != "kubectl" or cmd.nested or not (cmd.tolerated or cmd.and_left):
+        return False
+    verb, at = _kubectl_verb(cmd)
+    if verb not in ("get", "describe"):
+        return False
+    other = _kubectl_type(cmd, at)
+    return kind is None or other is None or other == kind
 
 
 def _is_work(cmd: Command) -> bool:
