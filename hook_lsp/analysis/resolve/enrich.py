@@ -148,7 +148,7 @@ class Resolver:
         overrides = {}
         if chart is not None:
             # Open editor buffers win over disk for the chart's own helpers.
-            overrides = {k: t.text for k, t in chart.templates.items() if Path(k).suffix == ".tpl"}
+            overrides = {k: t.text for k, t in chart.templates.items() if k.endswith(".tpl")}
             stamp += tuple(sorted((k, hash(v)) for k, v in overrides.items()))
         lib = self._libraries.get(root)
         if lib is not None and lib.stamp == stamp:

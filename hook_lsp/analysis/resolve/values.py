@@ -32,12 +32,25 @@ def load_yaml(text: str) -> object:
         return None
 
 
+#: Parsed files by path, with the (mtime, size) they were read at. Umbrella charts read the same
+#: large values files once per subchart; the data is shared, so callers must not mutate it.
+_FILE_CACHE: dict[str, tuple[tuple[int, int], dict]] = {}
+
+
 def load_yaml_file(path: Path) -> dict:
-    text = read_text(path)
-    if text is None:
+    try:
+        st = path.stat()
+    except OSError:
         return {}
-    data = load_yaml(text)
-    return data if isinstance(data, dict) else {}
+    stamp = (st.st_mtime_ns, st.st_size)
+    hit = _FILE_CACHE.get(str(path))
+    if hit is not None and hit[0] == stamp:
+        return hit[1]
+    text = read_text(path)
+    data = load_yaml(text) if text is not None else None
+    result = data if isinstance(data, dict) else {}
+    _FILE_CACHE[str(path)] = (stamp, result)
+    return result
 
 
 def merge_values(base: dict, over: dict) -> dict:
