@@ -233,3 +233,66 @@ def hook_generate_name(res: Resource, ctx: RuleContext) -> Iterator[Violation]:
         "(`resource name may not be empty`), and Helm 4's server-side apply needs a name "
         "(inferred from Helm's source, reference §9.4); use a fixed name",
     )
+
+
+#: Events that run more than once in a release's life (reference §6: upgrade and rollback run on
+#: every `helm upgrade` / `helm rollback`; test on every `helm test`).
+_RECURRING_EVENTS = ("pre-upgrade", "post-upgrade", "pre-rollback", "post-rollback", "test")
+
+
+@rule("HK213", "hook-pvc-recreated", Severity.WARNING)
+def hook_pvc_recreated(res: Resource, ctx: RuleContext) -> Iterator[Violation]:
+    """## What it does
+    Flags a `PersistentVolumeClaim` that is a hook of an upgrade, rollback or test event and
+    keeps `before-hook-creation` (Helm's default when no delete policy is given).
+
+    ## Why is this bad?
+    `before-hook-creation` deletes the previous object just before the hook is created again
+    (reference §4.3), so **every `helm upgrade` deletes the claim and creates a new, empty one**.
+    With a dynamically provisioned volume (reclaim policy `Delete`, the usual default)
+    Kubernetes then deletes the data too. While a pod still mounts the claim, Kubernetes'
+    `pvc-protection` finalizer holds the deletion: Helm 3 waits for it up to `--timeout` and
+    fails the upgrade; Helm 4 does not wait, and the new claim collides with the one that is
+    still terminating (§4.3, §9.2). Hook objects are not part of the release either, so the
+    claim also outlives `helm uninstall` (§6).
+
+    ## Example
+    ```yaml
+    kind: PersistentVolumeClaim
+    metadata:
+      name: cache
+      annotations:
+        helm.sh/hook: pre-install,pre-upgrade
+    ```
+
+    ## Fix
+    Make the claim a normal resource of the chart (optionally with
+    `helm.sh/resource-policy: keep`), or a `pre-install` hook only, which Helm does not run
+    again on upgrade:
+    ```yaml
+    kind: PersistentVolumeClaim
+    metadata:
+      name: cache
+      annotations:
+        helm.sh/resource-policy: keep
+    ```
+    """
+    hook = res.hook
+    if res.kind != "PersistentVolumeClaim" or hook is None or not hook.known or hook.skipped:
+        return
+    policies = hook.effective_delete_policies
+    if policies is None or A.DEFAULT_DELETE_POLICY not in policies:
+        return
+    recurring = [e for e in dict.fromkeys(hook.events) if e in _RECURRING_EVENTS]
+    if not recurring:
+        return
+    how = "Helm's default `before-hook-creation`" if not hook.delete_policies else "`before-hook-creation`"
+    span = next((t.span for t in hook.event_tokens if t.value in recurring), hook.annotation.content_span)
+    yield ctx.violation(
+        span,
+        f"this PersistentVolumeClaim is a `{recurring[0]}` hook with {how}: every "
+        f"{'upgrade' if 'upgrade' in recurring[0] else recurring[0].split('-')[-1]} deletes the claim "
+        "and creates a new, empty one (with a dynamically provisioned volume the data is deleted "
+        "too), and while a pod still mounts it the deletion is held by Kubernetes' pvc-protection "
+        "finalizer (reference §4.3)",
+    )
