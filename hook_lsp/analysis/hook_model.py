@@ -3,8 +3,8 @@
 `analyse_template(text, path)` masks the template, composes its documents and extracts, per
 document, the kind, name, namespace, every annotation (with exact key and value spans), the hook
 settings parsed exactly as Helm parses them (reference §1.2, §2, §4.2), hook-like keys in places
-Helm never reads, and for pod-running kinds the restart policy, Job limits, containers and the
-Secrets/ConfigMaps/ServiceAccounts/PVCs the pod references.
+Helm never reads, and for pod-running kinds the workload read by `pods` (restart policy, Job
+limits, containers, the Secrets/ConfigMaps/ServiceAccounts/PVCs the pod references).
 
 A value produced by a template action is *statically unknown*: it is recorded with
 ``templated=True`` and rules must stay silent about it.
@@ -17,11 +17,11 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from ..knowledge import annotations as A
-from ..knowledge.kinds import POD_SPEC_PATHS
 from . import gotemplate
 from .source import LineIndex, Span
+from .pods import Workload, read_workload
 from .template_mask import MaskedTemplate, mask
-from .yaml_tree import Document, YMap, YNode, YScalar, YSeq, parse_documents, path_get
+from .yaml_tree import Document, YMap, YNode, YScalar, YSeq, parse_documents
 from .yaml_types import go_atoi, helm_string, plain_scalar_type
 
 _HOOKISH_KEY = re.compile(r"^\s*helm\.sh/(hook|resource-policy)", re.IGNORECASE)
@@ -108,45 +108,6 @@ class Annotation:
         n = self.content_span.end - self.content_span.start
         offset = self.content_span.start - self.value_span.start
         return self.source_text[offset : offset + n]
-
-
-@dataclass
-class Reference:
-    """A pod's reference to another object by name."""
-
-    kind: str  # ServiceAccount | Secret | ConfigMap | PersistentVolumeClaim
-    name: str | None  # None when templated
-    span: Span
-    #: The name as written in the source (template actions included), for matching templated names.
-    raw: str
-    #: Where in the pod spec: serviceAccountName, secretKeyRef, envFrom, volume, imagePullSecrets...
-    via: str
-    #: ``optional: true`` on the reference (the pod starts without it).
-    optional: bool = False
-
-
-@dataclass
-class Container:
-    name: str | None
-    node: YMap
-    #: ``containers`` or ``initContainers``.
-    group: str
-    image: YScalar | None = None
-    command: YNode | None = None
-    args: YNode | None = None
-
-
-@dataclass
-class Workload:
-    """The pod-running part of a resource: its pod spec and, for Jobs, the Job limits."""
-
-    pod_spec: YMap
-    restart_policy: YScalar | None = None
-    backoff_limit: YScalar | None = None
-    active_deadline_seconds: YScalar | None = None
-    ttl_seconds_after_finished: YScalar | None = None
-    containers: list[Container] = field(default_factory=list)
-    references: list[Reference] = field(default_factory=list)
 
 
 @dataclass
@@ -334,7 +295,7 @@ class _Extractor:
         self._dict_annotations(res)
         self._misplaced(res, root)
         self._hook(res)
-        self._workload(res, root)
+        res.workload = read_workload(res.kind, root, self.text, self.masked)
         return res
 
     # -- annotations -----------------------------------------------------------------------
@@ -454,96 +415,6 @@ class _Extractor:
 
     # -- pods ------------------------------------------------------------------------------
 
-    def _workload(self, res: Resource, root: YMap) -> None:
-        path = POD_SPEC_PATHS.get(res.kind or "")
-        if not path:
-            return
-        pod = path_get(root, *path)
-        if not isinstance(pod, YMap):
-            return
-        wl = Workload(pod_spec=pod)
-        wl.restart_policy = _scalar(pod.get("restartPolicy"))
-        if res.kind == "Job":
-            spec = root.get("spec")
-            if isinstance(spec, YMap):
-                wl.backoff_limit = _scalar(spec.get("backoffLimit"))
-                wl.active_deadline_seconds = _scalar(spec.get("activeDeadlineSeconds"))
-                wl.ttl_seconds_after_finished = _scalar(spec.get("ttlSecondsAfterFinished"))
-        for group in ("initContainers", "containers"):
-            items = pod.get(group)
-            if isinstance(items, YSeq):
-                for item in items.items:
-                    if isinstance(item, YMap):
-                        wl.containers.append(
-                            Container(
-                                name=self.scalar_text(item.get("name")),
-                                node=item,
-                                group=group,
-                                image=_scalar(item.get("image")),
-                                command=item.get("command"),
-                                args=item.get("args"),
-                            )
-                        )
-        wl.references = self._references(pod, wl.containers)
-        res.workload = wl
-
-    def _ref(self, kind: str, node: YNode | None, via: str, optional: bool = False) -> Reference | None:
-        if not isinstance(node, YScalar):
-            return None
-        raw = self.text[node.span.start : node.span.end].strip().strip("\"'")
-        if not raw:
-            return None
-        return Reference(kind, self.scalar_text(node), node.span, raw, via, optional)
-
-    def _references(self, pod: YMap, containers: list[Container]) -> list[Reference]:
-        refs: list[Reference | None] = []
-        sa = pod.get("serviceAccountName") or pod.get("serviceAccount")
-        refs.append(self._ref("ServiceAccount", sa, "serviceAccountName"))
-        pull = pod.get("imagePullSecrets")
-        if isinstance(pull, YSeq):
-            for item in pull.items:
-                if isinstance(item, YMap):
-                    refs.append(self._ref("Secret", item.get("name"), "imagePullSecrets", optional=True))
-        for c in containers:
-            env = c.node.get("env")
-            if isinstance(env, YSeq):
-                for item in env.items:
-                    vf = path_get(item, "valueFrom")
-                    for sel, kind in (("secretKeyRef", "Secret"), ("configMapKeyRef", "ConfigMap")):
-                        ref = path_get(vf, sel)
-                        if isinstance(ref, YMap):
-                            refs.append(self._ref(kind, ref.get("name"), sel, _true(ref.get("optional"))))
-            env_from = c.node.get("envFrom")
-            if isinstance(env_from, YSeq):
-                for item in env_from.items:
-                    for sel, kind in (("secretRef", "Secret"), ("configMapRef", "ConfigMap")):
-                        ref = path_get(item, sel)
-                        if isinstance(ref, YMap):
-                            refs.append(self._ref(kind, ref.get("name"), f"envFrom.{sel}", _true(ref.get("optional"))))
-        volumes = pod.get("volumes")
-        if isinstance(volumes, YSeq):
-            for vol in volumes.items:
-                if not isinstance(vol, YMap):
-                    continue
-                secret = vol.get("secret")
-                if isinstance(secret, YMap):
-                    refs.append(self._ref("Secret", secret.get("secretName"), "volume", _true(secret.get("optional"))))
-                cm = vol.get("configMap")
-                if isinstance(cm, YMap):
-                    refs.append(self._ref("ConfigMap", cm.get("name"), "volume", _true(cm.get("optional"))))
-                pvc = vol.get("persistentVolumeClaim")
-                if isinstance(pvc, YMap):
-                    refs.append(self._ref("PersistentVolumeClaim", pvc.get("claimName"), "volume"))
-                sources = path_get(vol, "projected", "sources")
-                if isinstance(sources, YSeq):
-                    for src in sources.items:
-                        for sel, kind in (("secret", "Secret"), ("configMap", "ConfigMap")):
-                            ref = path_get(src, sel)
-                            if isinstance(ref, YMap):
-                                refs.append(self._ref(kind, ref.get("name"), "projected", _true(ref.get("optional"))))
-        return [r for r in refs if r is not None]
-
-
 def rebuild_hook(res: Resource) -> None:
     """Set ``res.hook`` from its annotations (the first of each key; every `helm.sh/hook`)."""
     hooks = res.annotations_named(A.HOOK)
@@ -561,14 +432,6 @@ def rebuild_hook(res: Resource) -> None:
         delete_policy=first(A.DELETE_POLICY),
         output_log_policy=first(A.OUTPUT_LOG_POLICY),
     )
-
-
-def _scalar(node: YNode | None) -> YScalar | None:
-    return node if isinstance(node, YScalar) else None
-
-
-def _true(node: YNode | None) -> bool:
-    return isinstance(node, YScalar) and node.style is None and node.value in ("true", "True", "TRUE")
 
 
 def _line_end(text: str, offset: int) -> int:

@@ -20,7 +20,8 @@ import weakref
 from dataclasses import dataclass, field
 
 from .chart import Chart
-from .hook_model import Reference, Resource, TemplateAnalysis
+from .hook_model import Resource, TemplateAnalysis
+from .pods import Reference
 from .yaml_tree import YMap, YScalar, YSeq
 
 #: Kinds a pod can depend on by name (the kinds `hook_model` extracts references to) plus RBAC.

@@ -12,7 +12,8 @@ from typing import Iterator
 
 from ...knowledge import annotations as A
 from ..chart import Chart, HookEntry
-from ..hook_model import Reference, Resource
+from ..hook_model import Resource
+from ..pods import Reference
 from ..references import ChartReferences, Key, Site, references_of
 from ..yaml_tree import YMap, YScalar, path_get
 from .registry import FixAvailability, Related, RuleContext, Severity, Violation, rule

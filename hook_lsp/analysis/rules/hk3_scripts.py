@@ -12,7 +12,8 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Iterator
 
-from ..hook_model import Container, Resource
+from ..hook_model import Resource
+from ..pods import Container
 from ..scripts.explain import rerun_profile
 from ..scripts.shell import Command
 from ..source import Span

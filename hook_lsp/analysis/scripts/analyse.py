@@ -16,7 +16,8 @@ import weakref
 from collections import OrderedDict
 from dataclasses import dataclass, field, replace
 
-from ..hook_model import Container, Resource, TemplateAnalysis
+from ..hook_model import Resource, TemplateAnalysis
+from ..pods import Container
 from .extract import (
     SQL_CLIENTS,
     Script,

@@ -16,7 +16,8 @@ from __future__ import annotations
 import posixpath
 from dataclasses import dataclass, field
 
-from ..hook_model import Container, Resource, TemplateAnalysis
+from ..hook_model import Resource, TemplateAnalysis
+from ..pods import Container
 from ..source import Span
 from ..yaml_tree import YMap, YNode, YScalar, YSeq, path_get
 from .mapped import MappedText, decode_scalar
