@@ -3,6 +3,8 @@ produce. Pure Python; nothing from a chart is ever executed.
 
 * `parse` — Go template syntax to a small tree (text, actions, blocks, defines).
 * `evaluate` — renders that tree over known values; anything else is `UNKNOWN`.
+* `unknown` — the value model: `UNKNOWN`, its `MARK` in text, Go's truth and printing.
+* `functions` — the Sprig/Helm functions `evaluate` models; `yaml_emit` — ``toYaml`` output.
 * `values` — values files and the helper libraries a chart can see.
 * `enrich` — `Resolver`, the `Chart.enrich` callback adding `ResolvedAnnotation`s to resources.
 """

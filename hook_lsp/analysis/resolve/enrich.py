@@ -25,6 +25,7 @@ from ..source import LineIndex, Span
 from ..yaml_tree import YMap, YScalar, parse_documents, path_get
 from ..yaml_types import plain_scalar_type
 from .evaluate import MARK, UNKNOWN, Budget, Evaluator, Writer
+from .functions import deep_copy
 from .parse import Define, Text, parse
 from .values import (
     chart_metadata,
@@ -232,7 +233,7 @@ class Resolver:
         except ValueError:
             render_path = path.name
         dot = {
-            "Values": _deep_copy(values),
+            "Values": deep_copy(values),
             "Release": {
                 "Name": UNKNOWN, "Namespace": UNKNOWN, "Service": "Helm",
                 "IsInstall": UNKNOWN, "IsUpgrade": UNKNOWN, "Revision": UNKNOWN,
@@ -396,14 +397,6 @@ def _mtime(path: Path) -> float:
         return path.stat().st_mtime
     except OSError:
         return -1.0
-
-
-def _deep_copy(v):
-    if isinstance(v, dict):
-        return {k: _deep_copy(x) for k, x in v.items()}
-    if isinstance(v, list):
-        return [_deep_copy(x) for x in v]
-    return v
 
 
 def attach_related(template: TemplateAnalysis, violations) -> None:

@@ -1,0 +1,358 @@
+"""The function library of static evaluation: pure re-implementations of Sprig/Helm functions.
+
+`FUNCTIONS` maps a template function name (``dict``, ``quote``, ``default``, ``ternary``,
+``toYaml``, ``nindent``, ``printf``...) to a Python function over evaluated arguments. Nothing is
+executed: a function not listed here evaluates to `UNKNOWN`, and each function returns `UNKNOWN`
+when an unknown argument could change its result. ``include`` and ``tpl`` need the chart's
+helpers, so the evaluator (`evaluate.Evaluator.call`) handles them itself.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+
+from .unknown import MARK, UNKNOWN, to_text, truth, unknown
+from .values import load_yaml
+from .yaml_emit import to_yaml
+
+
+def _indent(n: object, s: object) -> object:
+    if not isinstance(n, int) or unknown(n):
+        return UNKNOWN
+    pad = " " * n
+    return pad + to_text(s).replace("\n", "\n" + pad)
+
+
+def _go_quote(s: str) -> str:
+    return json.dumps(s, ensure_ascii=False)
+
+
+def _strict(fn: Callable) -> Callable:
+    """A function whose result is unknown when any argument is."""
+
+    def wrapper(*args):
+        if any(unknown(a) for a in args):
+            return UNKNOWN
+        return fn(*args)
+
+    return wrapper
+
+
+def _dict(*args):
+    out = {}
+    for i in range(0, len(args) - 1, 2):
+        out[to_text(args[i])] = args[i + 1]
+    if len(args) % 2:
+        out[to_text(args[-1])] = ""
+    return out
+
+
+def _default(*args):
+    if len(args) == 1:
+        return args[0]
+    d, given = args[0], args[-1]
+    t = truth(given)
+    if t is UNKNOWN:
+        return UNKNOWN
+    return given if t else d
+
+
+def _ternary(a, b, cond):
+    t = truth(cond)
+    if t is UNKNOWN:
+        return UNKNOWN
+    return a if t else b
+
+
+def _and(*args):
+    for a in args:
+        t = truth(a)
+        if t is UNKNOWN:
+            return UNKNOWN
+        if not t:
+            return a
+    return args[-1] if args else UNKNOWN
+
+
+def _or(*args):
+    seen_unknown = False
+    for a in args:
+        t = truth(a)
+        if t is UNKNOWN:
+            seen_unknown = True
+            continue
+        if t:
+            return UNKNOWN if seen_unknown else a
+    return UNKNOWN if seen_unknown else (args[-1] if args else None)
+
+
+def _not(v):
+    """Go's ``not``, and Sprig's ``empty`` too: both negate template truth."""
+    t = truth(v)
+    return UNKNOWN if t is UNKNOWN else not t
+
+
+def _coalesce(*args):
+    for a in args:
+        t = truth(a)
+        if t is UNKNOWN:
+            return UNKNOWN
+        if t:
+            return a
+    return None
+
+
+def _merge(dst, *srcs):
+    """Sprig ``merge``: fills missing keys of ``dst`` from each source (dst wins), in place."""
+    return _merge_sources(dst, srcs, overwrite=False)
+
+
+def _merge_overwrite(dst, *srcs):
+    """Sprig ``mergeOverwrite``: as ``merge``, but each source wins over ``dst``."""
+    return _merge_sources(dst, srcs, overwrite=True)
+
+
+def _merge_sources(dst, srcs: tuple, overwrite: bool):
+    if not isinstance(dst, dict):
+        return UNKNOWN
+    for src in srcs:
+        if isinstance(src, dict):
+            _merge_into(dst, src, overwrite)
+    return dst
+
+
+def _merge_into(dst: dict, src: dict, overwrite: bool) -> None:
+    for k, v in src.items():
+        if k in dst and isinstance(dst[k], dict) and isinstance(v, dict):
+            _merge_into(dst[k], v, overwrite)
+        elif k not in dst or overwrite:
+            dst[k] = deep_copy(v)
+
+
+def deep_copy(v):
+    """A copy of nested maps and lists (values are shared read-only data; templates may mutate
+    what they are given, e.g. with `set` or `merge`)."""
+    if isinstance(v, dict):
+        return {k: deep_copy(x) for k, x in v.items()}
+    if isinstance(v, list):
+        return [deep_copy(x) for x in v]
+    return v
+
+
+def _kind(v) -> str:
+    if isinstance(v, bool):
+        return "bool"
+    if isinstance(v, int):
+        return "int"
+    if isinstance(v, float):
+        return "float64"
+    if isinstance(v, str):
+        return "string"
+    if isinstance(v, dict):
+        return "map"
+    if isinstance(v, list):
+        return "slice"
+    if v is None:
+        return "invalid"
+    return "unknown"
+
+
+def _type_of(v) -> str:
+    k = _kind(v)
+    return {"map": "map[string]interface {}", "slice": "[]interface {}", "invalid": "<nil>"}.get(k, k)
+
+
+def _eq(a, *bs):
+    if unknown(a) or any(unknown(b) for b in bs):
+        return UNKNOWN
+    return any(a == b for b in bs)
+
+
+def _printf(fmt, *args):
+    if unknown(fmt):
+        return UNKNOWN
+    out, i, n = [], 0, 0
+    while i < len(fmt):
+        c = fmt[i]
+        if c == "%" and i + 1 < len(fmt):
+            j = i + 1
+            while j < len(fmt) and fmt[j] in "+-# 0123456789.":
+                j += 1
+            verb = fmt[j] if j < len(fmt) else ""
+            if verb == "%":
+                out.append("%")
+            elif n < len(args):
+                a = args[n]
+                n += 1
+                if verb == "q":
+                    out.append(_go_quote(to_text(a)))
+                elif verb == "d" and isinstance(a, (int, float)) and not unknown(a):
+                    out.append(str(int(a)))
+                else:
+                    out.append(to_text(a))
+            i = j + 1
+            continue
+        out.append(c)
+        i += 1
+    return "".join(out)
+
+
+_FROM_YAML_CACHE: dict[str, object] = {}
+
+
+def _from_yaml(s):
+    if not isinstance(s, str):
+        return UNKNOWN
+    # Helpers such as bitnami's `common.tplvalues.merge` parse the same small documents on
+    # every render: keep the parsed data (copied out, since `merge`/`set` mutate maps).
+    if s not in _FROM_YAML_CACHE:
+        if len(_FROM_YAML_CACHE) > 2048:
+            _FROM_YAML_CACHE.clear()
+        data = load_yaml(s)
+        _FROM_YAML_CACHE[s] = UNKNOWN if data is None and s.strip() else (data if isinstance(data, dict) else {})
+    return deep_copy(_FROM_YAML_CACHE[s])
+
+
+def _to_json(v):
+    if unknown(v):
+        return UNKNOWN
+    try:
+        return json.dumps(v, separators=(",", ":"), sort_keys=True, default=lambda o: MARK)
+    except (TypeError, ValueError):
+        return UNKNOWN
+
+
+def _contains(sub, s):
+    if unknown(sub):
+        return UNKNOWN
+    if unknown(s):
+        # Known text around unknown parts may still decide it.
+        return True if isinstance(s, str) and sub in s.replace(MARK, "") else UNKNOWN
+    return to_text(sub) in to_text(s)
+
+
+def _to_int(v):
+    if isinstance(v, bool):
+        return int(v)
+    if isinstance(v, (int, float)):
+        return int(v)
+    if isinstance(v, str):
+        try:
+            return int(float(v.strip()))
+        except ValueError:
+            return 0
+    return 0
+
+
+def _index(v, *keys):
+    for k in keys:
+        if isinstance(v, dict):
+            v = v.get(to_text(k))
+        elif isinstance(v, list) and isinstance(k, int):
+            v = v[k]
+        elif v is None:
+            return None
+        else:
+            return UNKNOWN
+    return v
+
+
+def _set(d, k, v):
+    if isinstance(d, dict) and not unknown(k):
+        d[to_text(k)] = v
+        return d
+    return UNKNOWN
+
+
+def _unset(d, k):
+    if isinstance(d, dict):
+        d.pop(to_text(k), None)
+        return d
+    return UNKNOWN
+
+
+def _has_key(d, k):
+    if not isinstance(d, dict) or unknown(k):
+        return UNKNOWN
+    return to_text(k) in d
+
+
+def _trunc(n, s):
+    s = to_text(s)
+    return s[:n] if n >= 0 else s[n:]
+
+
+FUNCTIONS: dict[str, Callable] = {
+    "dict": _dict,
+    "list": lambda *a: list(a),
+    "tuple": lambda *a: list(a),
+    "get": lambda d, k: d.get(to_text(k), "") if isinstance(d, dict) else UNKNOWN,
+    "set": _set,
+    "unset": _unset,
+    "hasKey": _has_key,
+    "keys": lambda *ds: sorted(k for d in ds if isinstance(d, dict) for k in d),
+    "merge": _merge,
+    "mergeOverwrite": _merge_overwrite,
+    "deepCopy": deep_copy,
+    "index": _index,
+    "default": _default,
+    "empty": _not,
+    "coalesce": _coalesce,
+    "ternary": _ternary,
+    "and": _and,
+    "or": _or,
+    "not": _not,
+    "eq": _eq,
+    "ne": lambda a, b: UNKNOWN if unknown(a) or unknown(b) else a != b,
+    "lt": _strict(lambda a, b: a < b),
+    "le": _strict(lambda a, b: a <= b),
+    "gt": _strict(lambda a, b: a > b),
+    "ge": _strict(lambda a, b: a >= b),
+    "quote": lambda *a: " ".join(_go_quote(to_text(x)) for x in a if x is not None),
+    "squote": lambda *a: " ".join(f"'{to_text(x)}'" for x in a if x is not None),
+    "toString": to_text,
+    "toYaml": lambda v: to_yaml(v),
+    "toYamlPretty": lambda v: to_yaml(v),
+    "fromYaml": _from_yaml,
+    "toJson": _to_json,
+    "toRawJson": _to_json,
+    "fromJson": _strict(lambda s: json.loads(s)),
+    "nindent": lambda n, s: "\n" + to_text(_indent(n, s)),
+    "indent": _indent,
+    "trim": lambda s: to_text(s).strip(),
+    "trimSuffix": lambda suf, s: to_text(s)[: -len(suf)] if suf and to_text(s).endswith(suf) else to_text(s),
+    "trimPrefix": lambda pre, s: to_text(s)[len(pre):] if pre and to_text(s).startswith(pre) else to_text(s),
+    "trimAll": lambda cut, s: to_text(s).strip(cut),
+    "trunc": _trunc,
+    "lower": lambda s: to_text(s).lower(),
+    "upper": lambda s: to_text(s).upper(),
+    "title": lambda s: to_text(s).title(),
+    "replace": lambda old, new, s: to_text(s).replace(old, new),
+    "printf": _printf,
+    "print": lambda *a: "".join(to_text(x) for x in a),
+    "println": lambda *a: " ".join(to_text(x) for x in a) + "\n",
+    "cat": lambda *a: " ".join(to_text(x) for x in a if x is not None),
+    "contains": _contains,
+    "hasPrefix": _strict(lambda pre, s: to_text(s).startswith(pre)),
+    "hasSuffix": _strict(lambda suf, s: to_text(s).endswith(suf)),
+    "len": _strict(lambda v: len(v)),
+    "typeIs": lambda t, v: UNKNOWN if v is UNKNOWN else _type_of(v) == t,
+    "kindIs": lambda k, v: UNKNOWN if v is UNKNOWN else _kind(v) == k,
+    "typeOf": lambda v: UNKNOWN if v is UNKNOWN else _type_of(v),
+    "kindOf": lambda v: UNKNOWN if v is UNKNOWN else _kind(v),
+    "required": lambda msg, v: v,
+    "int": _strict(_to_int),
+    "int64": _strict(_to_int),
+    "atoi": _strict(_to_int),
+    "float64": _strict(lambda v: float(v)),
+    "join": lambda sep, v: to_text(sep).join(to_text(x) for x in v) if isinstance(v, list) else UNKNOWN,
+    "splitList": _strict(lambda sep, s: to_text(s).split(sep)),
+    "first": lambda v: (v[0] if v else None) if isinstance(v, list) else UNKNOWN,
+    "last": lambda v: (v[-1] if v else None) if isinstance(v, list) else UNKNOWN,
+    "append": lambda v, x: v + [x] if isinstance(v, list) else UNKNOWN,
+    "concat": lambda *ls: [x for v in ls if isinstance(v, list) for x in v],
+    "uniq": lambda v: list(dict.fromkeys(v)) if isinstance(v, list) else UNKNOWN,
+    "toStrings": lambda v: [to_text(x) for x in v] if isinstance(v, list) else UNKNOWN,
+    "nospace": lambda s: "".join(to_text(s).split()),
+}
