@@ -345,23 +345,21 @@ class _Extractor:
         res.annotations_dynamic = self._dynamic(meta, span)
 
     def _dynamic(self, meta: YMap, annotations_span: Span | None) -> bool:
-        """Could template actions add annotations that the YAML does not show?"""
+        """Could template actions add annotations that the YAML does not show?
+
+        Only actions that render a block (masked as spaces: ``toYaml``, ``include ... | nindent``)
+        can add keys; scalar actions render a value in place. From the ``annotations:`` key on,
+        any such action counts (where the block ends is not tracked once actions follow it);
+        before it, one on a ``labels:``/``name:``/``namespace:`` line fills that key instead.
+        """
         for action in self.masked.actions_in(meta.span):
-            if action.kind != "output":
+            if action.kind != "output" or self.masked.text[action.span.start] != " ":
                 continue
-            if annotations_span is not None and action.span.overlaps(
-                Span(annotations_span.start, max(annotations_span.end, action.span.end))
-            ) and action.span.start >= annotations_span.start:
-                # Inside the annotations block: a value we cannot see, or injected keys.
-                if self.masked.text[action.span.start] == " ":
-                    return True  # blanked: the action renders a block of keys
-                continue
-            if self.masked.text[action.span.start] == " ":
-                # A block-emitting action elsewhere in metadata (`{{- include "annotations" . | nindent 2 }}`)
-                line_start = self.text.rfind("\n", 0, action.span.start) + 1
-                line = self.text[line_start : action.span.start].strip()
-                if not line.startswith(("labels:", "name:", "namespace:")):
-                    return True
+            if annotations_span is not None and action.span.start >= annotations_span.start:
+                return True
+            line_start = self.text.rfind("\n", 0, action.span.start) + 1
+            if not self.text[line_start : action.span.start].strip().startswith(("labels:", "name:", "namespace:")):
+                return True
         return False
 
     def _dict_annotations(self, res: Resource) -> None:

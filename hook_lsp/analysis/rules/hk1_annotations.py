@@ -57,7 +57,7 @@ def unknown_hook_event(res: Resource, ctx: RuleContext) -> Iterator[Violation]:
             yield ctx.violation(
                 tok.span,
                 f"`{tok.raw.strip()}` is not a Helm hook event: Helm silently skips this whole "
-                f"{res.kind or 'resource'} (it is neither run as a hook nor installed){hint}",
+                f"{kind_of(res)} (it is neither run as a hook nor installed){hint}",
                 fixes,
             )
 
