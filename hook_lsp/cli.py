@@ -1,7 +1,8 @@
 """The `hook-lsp` command: `serve`, `check`, `timeline`, `rules` (and `--version`).
 
-Exit codes of `check`: 0 clean, 1 findings at or above ``--fail-on``, 2 usage or I/O error
-(with a one-line message on stderr).
+Exit codes of `check`: 0 clean, 1 findings at or above ``--fail-on``, 2 usage or I/O error, or a
+file whose analysis failed (with a one-line message on stderr each; the other files are still
+checked and reported).
 """
 
 from __future__ import annotations
@@ -106,18 +107,26 @@ def collect(paths: list[str]) -> list[Path]:
     files: list[Path] = []
     for raw in paths:
         p = Path(raw)
-        if p.is_file():
-            files.append(p)
+        if p.is_file() or (p.is_symlink() and not p.is_dir()):
+            files.append(p)  # a dangling link or a link loop is reported as an I/O error
         elif p.is_dir():
             for dirpath, dirnames, filenames in os.walk(p):
                 dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and d != "node_modules")
                 for fn in sorted(filenames):
                     f = Path(dirpath) / fn
-                    if is_template_file(f.resolve()):
+                    if is_template_file(_resolved(f) or f):
                         files.append(f)
         else:
             raise UsageError(f"{raw}: no such file or folder")
     return files
+
+
+def _resolved(path: Path) -> Path | None:
+    """The real path, or None for a symbolic-link loop (reported as an I/O error)."""
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):  # RuntimeError: "Symlink loop" (Python < 3.13)
+        return None
 
 
 def _check(args) -> int:
@@ -125,7 +134,7 @@ def _check(args) -> int:
     from .analysis.project import Project
     from .analysis.rules.registry import REGISTRY, Severity, rules_by_name
     from .reporting import json_format, text
-    from .reporting.findings import findings_of
+    from .reporting.findings import Finding, findings_of
 
     rules: dict[str, str] = {}
     known = set(REGISTRY) | set(rules_by_name())
@@ -149,22 +158,34 @@ def _check(args) -> int:
     findings = []
     cwd = Path.cwd()
     progress = _Progress(len(files))
+    failed: list[str] = []
     for f in files:
         progress.tick()
-        resolved = f.resolve()
+        resolved = _resolved(f)
+        if resolved is None:
+            failed.append(f"{f}: cannot read file: symbolic link loop")
+            findings.append(Finding(str(f), 1, 1, 1, 1, "error", "", "", "not analysed: symbolic link loop", False))
+            continue
         result = project.check(str(resolved))
         try:
             shown = str(resolved.relative_to(cwd))
         except ValueError:
             shown = str(f)
         findings.extend(findings_of(result, shown))
+        if result.error:
+            failed.append(f"{shown}: {result.error}")
+    progress.done()
     for message in project.config_errors:
         print(f"hook-lsp: {message}", file=sys.stderr)
-    progress.done()
+    for message in failed:
+        print(f"hook-lsp: {message}", file=sys.stderr)
     from .reporting import github, sarif
 
     renderer = {"json": json_format, "sarif": sarif, "github": github}.get(args.format, text)
     sys.stdout.write(renderer.render(findings, len(files)))
+    if failed:
+        # Some file was not (fully) analysed: its findings may be missing, so never report success.
+        return 2
     if args.fail_on != "never" and any(f.code and Severity.at_least(f.severity, args.fail_on) for f in findings):
         return 1
     return 0

@@ -24,6 +24,8 @@ from .hook_model import Resource, TemplateAnalysis, analyse_template
 TEMPLATE_SUFFIXES = (".yaml", ".yml", ".tpl", ".json", ".txt")
 #: Larger files are not analysed (a diagnostic says so); generated CRD bundles reach a few MB.
 MAX_TEMPLATE_BYTES = 4 * 1024 * 1024
+#: Unpacked subcharts read below one chart (nested ones included); more are ignored.
+MAX_SUBCHARTS = 1000
 
 
 def find_chart_root(path: Path) -> Path | None:
@@ -40,6 +42,25 @@ def find_chart_root(path: Path) -> Path | None:
         if root is not None and folder.name != "charts":
             break
     return root
+
+
+class _Inside:
+    """Whether a path, symbolic links resolved, stays inside a chart folder."""
+
+    def __init__(self, root: Path) -> None:
+        self.real = self.resolve(root) or root
+
+    @staticmethod
+    def resolve(path: Path) -> Path | None:
+        """The real path, or None for a link loop or an unreadable path."""
+        try:
+            return path.resolve(strict=False)
+        except (OSError, RuntimeError):  # RuntimeError: symlink loop (Python < 3.13)
+            return None
+
+    def __call__(self, path: Path) -> bool:
+        real = self.resolve(path)
+        return real is not None and (real == self.real or self.real in real.parents)
 
 
 def read_text(path: Path) -> str | None:
@@ -138,29 +159,50 @@ class Chart:
         return chart
 
     def template_files(self) -> Iterable[Path]:
-        """Template files of this chart and of every unpacked subchart under ``charts/``."""
+        """Template files of this chart and of every unpacked subchart under ``charts/``.
+
+        Symbolic links are followed only while they stay inside the chart: a link out of it, a
+        link loop or a dangling link is skipped (os.walk does not descend into linked folders).
+        """
+        inside = _Inside(self.root)
         for chart_dir in self._chart_dirs():
             tdir = chart_dir / "templates"
-            if not tdir.is_dir():
+            if not tdir.is_dir() or not inside(tdir):
                 continue
             for dirpath, dirnames, filenames in os.walk(tdir):
                 dirnames.sort()
                 for fn in sorted(filenames):
                     p = Path(dirpath) / fn
-                    if is_template_file(p):
+                    if is_template_file(p) and (not p.is_symlink() or inside(p)):
                         yield p
 
     def _chart_dirs(self) -> list[Path]:
+        """This chart and its unpacked subcharts, each real folder once.
+
+        A subchart folder may be a symbolic link (``charts/a -> ..`` makes a cycle): folders are
+        identified by their resolved path, and links that leave the chart are not followed.
+        """
+        inside = _Inside(self.root)
         out = [self.root]
+        seen = {inside.real}
         i = 0
-        while i < len(out):
+        while i < len(out) and len(out) <= MAX_SUBCHARTS:
             charts = out[i] / "charts"
-            if charts.is_dir():
-                for sub in sorted(charts.iterdir()):
-                    if sub.is_dir() and (sub / "Chart.yaml").is_file():
-                        out.append(sub)
             i += 1
-        return out
+            if not charts.is_dir() or not inside(charts):
+                continue
+            try:
+                subs = sorted(charts.iterdir())
+            except OSError:
+                continue
+            for sub in subs:
+                real = inside.resolve(sub)
+                if real is None or real in seen or not inside(sub):
+                    continue
+                if sub.is_dir() and (sub / "Chart.yaml").is_file():
+                    seen.add(real)
+                    out.append(sub)
+        return out[: MAX_SUBCHARTS + 1]
 
     def owns(self, path: Path) -> bool:
         try:

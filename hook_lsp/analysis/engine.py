@@ -4,7 +4,8 @@
 position: rule selection and severities come from `AnalysisConfig`; a comment
 ``# hook-lsp: disable=HK101`` (or ``{{/* hook-lsp: disable=HK101 */}}``) on the line or the
 line above silences those codes there, ``disable-file=`` for the whole file. A rule that raises
-is logged and skipped (``strict`` re-raises, for tests): one bad rule never costs the others.
+is logged and recorded in ``failures`` (``strict`` re-raises, for tests): one bad rule never
+costs the others, and the caller reports the result as incomplete.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 
 from . import rules as _rules  # noqa: F401  (registers every rule module)
 from .config import AnalysisConfig
+from .failures import describe
 from .hook_model import TemplateAnalysis
 from .resolve.enrich import attach_related
 from .rules.registry import REGISTRY, RuleContext, Severity, Violation
@@ -63,8 +65,13 @@ def enabled_rules(config: AnalysisConfig):
             yield rule, level
 
 
-def check_template(template: TemplateAnalysis, config: AnalysisConfig | None = None, chart=None) -> list[Violation]:
-    """All violations of one template, sorted by position, settings and suppressions applied."""
+def check_template(
+    template: TemplateAnalysis, config: AnalysisConfig | None = None, chart=None, failures: list[str] | None = None
+) -> list[Violation]:
+    """All violations of one template, sorted by position, settings and suppressions applied.
+
+    A rule that fails is described in ``failures`` (when given) instead of passing silently.
+    """
     config = config or AnalysisConfig()
     out: list[Violation] = []
     for rule, level in enabled_rules(config):
@@ -78,10 +85,12 @@ def check_template(template: TemplateAnalysis, config: AnalysisConfig | None = N
                     violation.severity = own if own and level == rule.severity else level
                     violation.path = template.path
                     out.append(violation)
-            except Exception:
+            except Exception as exc:  # MemoryError and RecursionError included
                 if config.strict:
                     raise
                 log.exception("rule %s failed on %s", rule.code, template.path)
+                if failures is not None:
+                    failures.append(describe(exc, f"rule {rule.code}"))
     attach_related(template, out)
     sup = suppressions(template)
     kept = []

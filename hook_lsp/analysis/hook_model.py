@@ -237,6 +237,8 @@ class TemplateAnalysis:
     index: LineIndex
     documents: list[Document]
     resources: list[Resource]
+    #: Parts of the analysis that failed (see `failures`): the result may be incomplete.
+    failures: list[str] = field(default_factory=list)
 
     @property
     def hooks(self) -> list[Resource]:

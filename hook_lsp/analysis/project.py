@@ -8,14 +8,18 @@ and the language server, so both report the same thing.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .chart import MAX_TEMPLATE_BYTES, Chart, find_chart_root, is_template_file, read_text
 from .config import AnalysisConfig, ConfigError, config_for
 from .engine import check_template
+from .failures import describe
 from .hook_model import TemplateAnalysis, analyse_template
 from .rules.registry import Violation
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -28,6 +32,9 @@ class FileResult:
     skipped: str | None = None
     #: False when slow, optional checks (ShellCheck) were left out of this result.
     complete: bool = True
+    #: Why reading or analysing the file failed (an I/O error, memory, an internal error): the
+    #: violations may be incomplete and must never be taken for "no problems".
+    error: str | None = None
 
 
 @dataclass
@@ -134,15 +141,25 @@ class Project:
 
         ``quick`` leaves out the checks that run an external program (ShellCheck), so an editor
         can publish at once after a keystroke and complete the result when typing pauses.
+        Never raises: a failure is described in the result's ``error``.
         """
+        try:
+            return self._check(path, text, quick)
+        except Exception as exc:  # MemoryError, RecursionError, a bug: say so, never "no problems"
+            log.exception("analysis of %s failed", path)
+            return FileResult(path, analyse_template("", path), [], None, None, True, describe(exc))
+
+    def _check(self, path: str, text: str | None, quick: bool) -> FileResult:
         p = Path(path)
         if text is None:
             text = self.buffers.get(path)
-        skipped = None
+        skipped = error = None
         if text is None:
             text = read_text(p)
             if text is None:
                 skipped = _why_unreadable(p)
+                if skipped.startswith("cannot read"):
+                    error = skipped
                 text = ""
         elif "\0" in text:
             skipped, text = "binary file: not analysed", ""
@@ -158,8 +175,11 @@ class Project:
         complete = not (quick and config.shellcheck)
         if not complete:
             config = replace(config, shellcheck=False)
-        violations = [] if skipped else check_template(analysis, config, chart)
-        return FileResult(path, analysis, violations, chart, skipped, complete)
+        failures = list(analysis.failures)
+        violations = [] if skipped else check_template(analysis, config, chart, failures)
+        if failures and error is None:
+            error = "analysis incomplete: " + "; ".join(dict.fromkeys(failures))
+        return FileResult(path, analysis, violations, chart, skipped, complete, error)
 
     def chart_files(self, chart: Chart) -> list[str]:
         return list(chart.templates)
@@ -172,4 +192,9 @@ def _why_unreadable(path: Path) -> str:
         return f"cannot read file: {exc.strerror or exc}"
     if size > MAX_TEMPLATE_BYTES:
         return f"file larger than {MAX_TEMPLATE_BYTES // (1024 * 1024)} MiB: not analysed"
+    try:
+        with open(path, "rb"):
+            pass
+    except OSError as exc:
+        return f"cannot read file: {exc.strerror or exc}"
     return "binary file: not analysed"

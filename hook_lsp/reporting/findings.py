@@ -40,7 +40,9 @@ def findings_of(result: FileResult, display_path: str) -> list[Finding]:
     """1-based positions; columns count characters (code points)."""
     index = result.analysis.index
     out = []
-    if result.skipped:
+    if result.error:
+        out.append(Finding(display_path, 1, 1, 1, 1, "error", "", "", f"not fully analysed: {result.error}", False))
+    elif result.skipped:
         out.append(Finding(display_path, 1, 1, 1, 1, "information", "", "", result.skipped, False))
     for v in result.violations:
         sl, sc = index.position(v.span.start)

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ...knowledge import annotations as A
+from ..failures import describe
 from ..hook_model import Annotation, Resource, TemplateAnalysis, rebuild_hook
 from ..source import LineIndex, Span
 from ..yaml_tree import YMap, YScalar, parse_documents, path_get
@@ -124,10 +125,11 @@ class Resolver:
                 self.enrich(analysis, chart)
         except Budget:
             log.debug("resolution budget exceeded for %s", analysis.path)
-        except RecursionError:  # pragma: no cover - deeply nested helpers
+        except RecursionError:  # deeply nested helpers: what they produce stays unknown
             log.debug("resolution too deep for %s", analysis.path)
-        except Exception:  # never let resolution break the analysis
+        except Exception as exc:  # never let resolution break the analysis, but say so
             log.exception("resolution of %s failed", analysis.path)
+            analysis.failures.append(describe(exc, "resolving helpers and values"))
 
     # -- chart data ------------------------------------------------------------------------
 
