@@ -129,6 +129,14 @@ def _resolved(path: Path) -> Path | None:
         return None
 
 
+def _shown(path: Path, cwd: Path, given: Path | None = None) -> str:
+    """A path as reported: relative to the working folder when below it."""
+    try:
+        return str(path.relative_to(cwd))
+    except ValueError:
+        return str(given or path)
+
+
 def _check(args) -> int:
     from .analysis.config import AnalysisConfig
     from .analysis.project import Project
@@ -167,14 +175,16 @@ def _check(args) -> int:
             findings.append(Finding(str(f), 1, 1, 1, 1, "error", "", "", "not analysed: symbolic link loop", False))
             continue
         result = project.check(str(resolved))
-        try:
-            shown = str(resolved.relative_to(cwd))
-        except ValueError:
-            shown = str(f)
+        shown = _shown(resolved, cwd, f)
         findings.extend(findings_of(result, shown))
         if result.error:
             failed.append(f"{shown}: {result.error}")
     progress.done()
+    for chart in list(project.charts.values()):
+        for path, problem in project.values_problems(chart):
+            shown = _shown(Path(path), cwd)
+            failed.append(f"{shown}: {problem}")
+            findings.append(Finding(shown, 1, 1, 1, 1, "error", "", "", problem, False))
     for message in project.config_errors:
         print(f"hook-lsp: {message}", file=sys.stderr)
     for message in failed:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 
 from lsprotocol import types
+from pygls.exceptions import FeatureRequestError
 from pygls.lsp.server import LanguageServer
 
 from . import __version__
@@ -27,6 +28,9 @@ class HookLanguageServer(LanguageServer):
         #: uri -> (document version, result) of the last analysis published.
         self.results: dict[str, tuple[int | None, FileResult]] = {}
         self.reported_errors: set[str] = set()
+        #: chart root -> {values file URI: problem published on it}.
+        self.values_diagnostics: dict[str, dict[str, str]] = {}
+        self._failure_shown = False
 
     def apply_settings(self, data) -> None:
         settings, errors = Settings.from_json(data)
@@ -35,6 +39,37 @@ class HookLanguageServer(LanguageServer):
         self.project.set_values_files(settings.valuesFiles)
         for message in errors + self.project.config_errors:
             self.report_once(message)
+
+    def report_failure(self, message: str) -> None:
+        """Tell the user once per session that some analysis failed (each file also gets an
+        error diagnostic); the log keeps every occurrence."""
+        log.error("analysis failed: %s", message)
+        if self._failure_shown:
+            return
+        self._failure_shown = True
+        self._show(
+            types.MessageType.Error,
+            f"hook-lsp: could not fully analyse {message}. Results for such files are incomplete; "
+            "see the server log.",
+        )
+
+    def report_server_error(self, error: Exception, source) -> None:
+        """Protocol-level errors: logged, and shown once per kind (pygls would show a popup
+        for every occurrence, e.g. on each keystroke)."""
+        log.error("%s: %s", getattr(source, "__name__", source), error)
+        if source is FeatureRequestError:
+            return  # the request's error response already tells the client
+        kind = f"server-error:{type(error).__name__}"
+        if kind in self.reported_errors:
+            return
+        self.reported_errors.add(kind)
+        self._show(types.MessageType.Error, f"hook-lsp: internal error ({type(error).__name__}); see the server log.")
+
+    def _show(self, kind: types.MessageType, message: str) -> None:
+        try:
+            self.window_show_message(types.ShowMessageParams(kind, message))
+        except Exception:  # pragma: no cover - no client attached (unit tests)
+            pass
 
     def report_once(self, message: str) -> None:
         """Tell the user about a bad setting once (then defaults apply)."""

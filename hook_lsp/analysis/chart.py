@@ -165,7 +165,7 @@ class Chart:
         link loop or a dangling link is skipped (os.walk does not descend into linked folders).
         """
         inside = _Inside(self.root)
-        for chart_dir in self._chart_dirs():
+        for chart_dir in self.chart_dirs():
             tdir = chart_dir / "templates"
             if not tdir.is_dir() or not inside(tdir):
                 continue
@@ -176,7 +176,7 @@ class Chart:
                     if is_template_file(p) and (not p.is_symlink() or inside(p)):
                         yield p
 
-    def _chart_dirs(self) -> list[Path]:
+    def chart_dirs(self) -> list[Path]:
         """This chart and its unpacked subcharts, each real folder once.
 
         A subchart folder may be a symbolic link (``charts/a -> ..`` makes a cycle): folders are

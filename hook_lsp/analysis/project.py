@@ -181,6 +181,20 @@ class Project:
             error = "analysis incomplete: " + "; ".join(dict.fromkeys(failures))
         return FileResult(path, analysis, violations, chart, skipped, complete, error)
 
+    def values_problems(self, chart: Chart) -> list[tuple[str, str]]:
+        """(path, why) for each values file of ``chart`` that was not read (too large, or
+        refused for its aliases as Helm refuses it): the values it holds are unknown."""
+        from .resolve.values import yaml_file_problem
+
+        files = [d / "values.yaml" for d in chart.chart_dirs()]
+        files += [Path(v) if Path(v).is_absolute() else chart.root / v for v in self.values_files]
+        out = []
+        for f in files:
+            problem = yaml_file_problem(f)
+            if problem:
+                out.append((str(f), problem))
+        return out
+
     def chart_files(self, chart: Chart) -> list[str]:
         return list(chart.templates)
 

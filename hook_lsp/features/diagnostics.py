@@ -95,11 +95,41 @@ def skipped_diagnostic(result: FileResult) -> types.Diagnostic:
     )
 
 
+def failure_diagnostic(message: str) -> types.Diagnostic:
+    """An error at the top of a file that was not (fully) analysed: never a silent "no problems"."""
+    return types.Diagnostic(
+        range=types.Range(types.Position(0, 0), types.Position(0, 0)),
+        message=f"hook-lsp: {message}",
+        severity=types.DiagnosticSeverity.Error,
+        source=SOURCE,
+    )
+
+
 def diagnostics_for(ls: HookLanguageServer, result: FileResult) -> list[types.Diagnostic]:
+    out = []
+    if result.error:
+        out.append(failure_diagnostic(f"not fully analysed: {result.error}"))
+        ls.report_failure(f"{Path(result.path).name}: {result.error}")
     if result.skipped:
-        return [skipped_diagnostic(result)]
+        return out or [skipped_diagnostic(result)]
     encoding = convert.encoding_of(ls)
-    return [to_diagnostic(result, v, encoding, from_fs_path) for v in result.violations]
+    return out + [to_diagnostic(result, v, encoding, from_fs_path) for v in result.violations]
+
+
+def publish_values_problems(ls: HookLanguageServer, chart) -> None:
+    """Diagnostics on the chart's values files that were not read (Helm would refuse them),
+    published when they change, and cleared once the file is fixed."""
+    problems = {from_fs_path(path) or path: problem for path, problem in ls.project.values_problems(chart)}
+    shown = ls.values_diagnostics.setdefault(str(chart.root), {})
+    for uri in [u for u in shown if u not in problems]:
+        del shown[uri]
+        ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
+    for uri, problem in problems.items():
+        if shown.get(uri) != problem:
+            shown[uri] = problem
+            ls.text_document_publish_diagnostics(
+                types.PublishDiagnosticsParams(uri=uri, diagnostics=[failure_diagnostic(problem)])
+            )
 
 
 def publish(ls: HookLanguageServer, uri: str, neighbours: bool = True, complete: bool = False) -> None:
@@ -117,6 +147,7 @@ def publish(ls: HookLanguageServer, uri: str, neighbours: bool = True, complete:
         types.PublishDiagnosticsParams(uri=uri, diagnostics=diagnostics_for(ls, result), version=doc.version)
     )
     if neighbours and result.chart is not None:
+        publish_values_problems(ls, result.chart)
         for other in list(ls.workspace.text_documents):
             if other != uri and result.chart.owns(_path(other)):
                 ls.results.pop(other, None)

@@ -34,6 +34,7 @@ from .values import (
     helper_sources,
     load_yaml_file,
     merge_values,
+    yaml_file_problem,
 )
 
 log = logging.getLogger(__name__)
@@ -179,7 +180,7 @@ class Resolver:
         self._libraries[root] = _Library(defines, stamp)
         return defines
 
-    def values_for(self, root: Path, chart_dir: Path) -> dict:
+    def values_for(self, root: Path, chart_dir: Path) -> object:
         """``.Values`` for templates of ``chart_dir`` (the root chart or a subchart under it)."""
         files = [root / "values.yaml", *(root / v for v in self.values_files)]
         stamp = tuple((str(f), _mtime(f)) for f in files) + (str(chart_dir), _mtime(chart_dir / "values.yaml"))
@@ -187,6 +188,11 @@ class Resolver:
         hit = self._values.get(key)
         if hit is not None and hit[0] == stamp:
             return hit[1]
+        if any(yaml_file_problem(f) for f in files):
+            # Helm would refuse the chart's values; guessing `{}` would make every value look
+            # empty, so they are all unknown (the problem is reported on the file itself).
+            self._values[key] = (stamp, UNKNOWN)
+            return UNKNOWN
         values = chart_values(root, self.values_files)
         # Subchart values: the subchart's defaults, then the parent's `<name>:` section, and
         # `global` shared by all (Helm's coalescing).
@@ -201,6 +207,9 @@ class Resolver:
             here = here / rel[i] / rel[i + 1]
             meta = chart_metadata(here)
             name = meta.get("name") if isinstance(meta.get("name"), str) else rel[i + 1]
+            if yaml_file_problem(here / "values.yaml"):
+                values = UNKNOWN
+                break
             own = load_yaml_file(here / "values.yaml")
             section = values.get(name) if isinstance(values.get(name), dict) else {}
             merged = merge_values(own, section)

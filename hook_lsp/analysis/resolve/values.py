@@ -15,7 +15,8 @@ from pathlib import Path
 
 from ruamel.yaml import YAML
 
-from ..chart import read_text
+from ..chart import MAX_TEMPLATE_BYTES, read_text
+from .aliases import alias_problem
 
 try:  # libyaml (ruamel.yaml.clib) is ten times faster on large values files
     _SAFE = YAML(typ="safe", pure=False)
@@ -25,32 +26,63 @@ except Exception:  # noqa: BLE001  # pragma: no cover - depends on the platform'
 
 
 def load_yaml(text: str) -> object:
-    """The data of a YAML document; None when it does not parse."""
+    """The data of a YAML document; None when it does not parse or Helm would refuse it."""
+    return load_yaml_checked(text)[0]
+
+
+def load_yaml_checked(text: str) -> tuple[object, str | None]:
+    """The data of a YAML document and, when Helm refuses it, why (data None).
+
+    Aliases are counted on the composed graph before anything is built or copied (see
+    `aliases`); a document that does not parse is None without a reason, as before.
+    """
     try:
-        return _SAFE.load(text)
+        if "*" in text and "&" in text:
+            problem = alias_problem(_SAFE.compose(text))
+            if problem:
+                return None, problem
+        return _SAFE.load(text), None
     except Exception:  # noqa: BLE001 - any malformed values file degrades to "unknown"
-        return None
+        return None, None
 
 
-#: Parsed files by path, with the (mtime, size) they were read at. Umbrella charts read the same
-#: large values files once per subchart; the data is shared, so callers must not mutate it.
-_FILE_CACHE: dict[str, tuple[tuple[int, int], dict]] = {}
+#: Parsed files by path, with the (mtime, size) they were read at, and why a file was refused.
+#: Umbrella charts read the same large values files once per subchart; the data is shared, so
+#: callers must not mutate it.
+_FILE_CACHE: dict[str, tuple[tuple[int, int], dict, str | None]] = {}
 
 
 def load_yaml_file(path: Path) -> dict:
+    """The mapping in a YAML file; ``{}`` when absent or unreadable (see `yaml_file_problem`)."""
+    return _load_file(path)[0]
+
+
+def yaml_file_problem(path: Path) -> str | None:
+    """Why a YAML file that exists was not read: too large, or refused for its aliases."""
+    return _load_file(path)[1]
+
+
+def _load_file(path: Path) -> tuple[dict, str | None]:
     try:
         st = path.stat()
     except OSError:
-        return {}
+        return {}, None
     stamp = (st.st_mtime_ns, st.st_size)
     hit = _FILE_CACHE.get(str(path))
     if hit is not None and hit[0] == stamp:
-        return hit[1]
-    text = read_text(path)
-    data = load_yaml(text) if text is not None else None
+        return hit[1], hit[2]
+    problem = None
+    if st.st_size > MAX_TEMPLATE_BYTES:
+        data = None
+        problem = f"larger than {MAX_TEMPLATE_BYTES // (1024 * 1024)} MiB: not read, its values are unknown"
+    else:
+        text = read_text(path)
+        data, problem = load_yaml_checked(text) if text is not None else (None, None)
+        if problem:
+            problem += ": not read, its values are unknown"
     result = data if isinstance(data, dict) else {}
-    _FILE_CACHE[str(path)] = (stamp, result)
-    return result
+    _FILE_CACHE[str(path)] = (stamp, result, problem)
+    return result, problem
 
 
 def merge_values(base: dict, over: dict) -> dict:
