@@ -97,7 +97,8 @@ def _serve(args) -> int:
         server.start_tcp(host or "127.0.0.1", int(port))
     else:
         server.start_io()
-    return 0
+    # LSP: 0 after `shutdown` then `exit`, 1 for `exit` alone.
+    return server.protocol.exit_code
 
 
 def collect(paths: list[str]) -> list[Path]:

@@ -15,6 +15,7 @@ from pygls.lsp.server import LanguageServer
 
 from . import __version__
 from .analysis.project import FileResult, Project
+from .lsp_protocol import HookProtocol
 from .settings import Settings
 
 log = logging.getLogger(__name__)
@@ -22,7 +23,12 @@ log = logging.getLogger(__name__)
 
 class HookLanguageServer(LanguageServer):
     def __init__(self) -> None:
-        super().__init__("hook-lsp", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Incremental)
+        super().__init__(
+            "hook-lsp",
+            __version__,
+            text_document_sync_kind=types.TextDocumentSyncKind.Incremental,
+            protocol_cls=HookProtocol,
+        )
         self.settings = Settings()
         self.project = Project(self.settings.analysis_config())
         #: uri -> (document version, result) of the last analysis published.

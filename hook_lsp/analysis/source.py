@@ -7,6 +7,7 @@ template text. Only `hook_lsp.convert` turns those into editor positions (UTF-16
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass
 
 
@@ -35,11 +36,15 @@ class Span:
         return self.end - self.start
 
 
+_BREAK = re.compile(r"\r\n?|\n")
+
+
 class LineIndex:
     """Maps offsets to 0-based (line, column) pairs and back, in code points.
 
-    Lines end at ``\\n``; a ``\\r`` before it belongs to the line's terminator, so CRLF files
-    report the same columns as LF files.
+    Lines end at ``\\r\\n``, ``\\n`` or a lone ``\\r`` — the line breaks of LSP and of YAML, and
+    nothing else (``str.splitlines`` also breaks at U+2028, U+0085 and more, which editors do
+    not). The terminator is not part of the line, so CRLF files report the same columns as LF.
     """
 
     __slots__ = ("text", "_starts")
@@ -47,11 +52,14 @@ class LineIndex:
     def __init__(self, text: str) -> None:
         self.text = text
         starts = [0]
-        find = text.find
-        pos = find("\n")
-        while pos != -1:
-            starts.append(pos + 1)
-            pos = find("\n", pos + 1)
+        if "\r" in text:
+            starts.extend(m.end() for m in _BREAK.finditer(text))
+        else:
+            find = text.find
+            pos = find("\n")
+            while pos != -1:
+                starts.append(pos + 1)
+                pos = find("\n", pos + 1)
         self._starts = starts
 
     @property
@@ -64,11 +72,12 @@ class LineIndex:
         return self._starts[max(line, 0)]
 
     def line_end(self, line: int) -> int:
-        """Offset of the end of ``line``'s content (before ``\\r\\n`` or ``\\n``)."""
-        if line + 1 < len(self._starts):
-            end = self._starts[line + 1] - 1
-        else:
-            end = len(self.text)
+        """Offset of the end of ``line``'s content (before its line break)."""
+        if line + 1 >= len(self._starts):
+            return len(self.text)
+        end = self._starts[line + 1]
+        if self.text[end - 1 : end] == "\n":
+            end -= 1
         if end > self.line_start(line) and self.text[end - 1 : end] == "\r":
             end -= 1
         return end

@@ -136,16 +136,35 @@ def split_documents(text: str) -> list[Span]:
     return spans
 
 
-class _Converter:
-    """Turns ruamel nodes into Y* nodes, translating marks into source offsets."""
+#: Line breaks of YAML 1.1 (libyaml, and go-yaml v2 in Helm) that are not LSP line breaks.
+_YAML_ONLY_BREAKS = ("\x85", "\u2028", "\u2029")
+_YAML_BREAK = re.compile("\r\n?|[\n\x85\u2028\u2029]")
 
-    def __init__(self, index: LineIndex, first_line: int) -> None:
+
+class _Converter:
+    """Turns ruamel nodes into Y* nodes, translating marks into source offsets.
+
+    Marks count lines the YAML way; where the document holds a break that LSP does not count
+    (U+0085, U+2028, U+2029), lines are counted the YAML way over the chunk itself.
+    """
+
+    def __init__(self, index: LineIndex, first_line: int, chunk: str = "", base: int = 0) -> None:
         self.index = index
         self.first_line = first_line
         self.seen: set[int] = set()
+        self.base = base
+        self.yaml_starts: list[int] | None = None
+        if any(b in chunk for b in _YAML_ONLY_BREAKS):
+            self.yaml_starts = [0, *(m.end() for m in _YAML_BREAK.finditer(chunk))]
+            self.chunk_len = len(chunk)
 
     def offset(self, mark) -> int:
-        return self.index.offset(self.first_line + mark.line, mark.column)
+        if self.yaml_starts is None:
+            return self.index.offset(self.first_line + mark.line, mark.column)
+        starts = self.yaml_starts
+        line = min(max(mark.line, 0), len(starts) - 1)
+        end = starts[line + 1] if line + 1 < len(starts) else self.chunk_len
+        return self.base + min(starts[line] + max(mark.column, 0), end)
 
     def convert(self, node) -> YNode:
         span = Span(self.offset(node.start_mark), self.offset(node.end_mark))
@@ -183,7 +202,7 @@ def parse_documents(masked: str, index: LineIndex | None = None) -> list[Documen
 def _parse_one(i: int, span: Span, chunk: str, index: LineIndex, first_line: int) -> Document:
     if not chunk.strip():
         return Document(i, span, None)
-    conv = _Converter(index, first_line)
+    conv = _Converter(index, first_line, chunk, span.start)
     try:
         node = _compose(chunk)
         return Document(i, span, conv.convert(node) if node is not None else None)
@@ -205,7 +224,7 @@ def _parse_one(i: int, span: Span, chunk: str, index: LineIndex, first_line: int
             node = _compose("\n".join(lines[:cut_line]))
         except (YAMLError, RecursionError, ValueError, TypeError):
             continue
-        root = _Converter(index, first_line).convert(node) if node is not None else None
+        root = _Converter(index, first_line, chunk, span.start).convert(node) if node is not None else None
         break
     return Document(i, span, root, problem, partial=root is not None)
 
