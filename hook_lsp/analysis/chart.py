@@ -136,6 +136,11 @@ class Chart:
     #: Optional hook for issue-6 style resolution of helper/values annotations.
     enrich: Callable[[TemplateAnalysis, "Chart"], None] | None = None
     _order_cache: dict[str, list[HookEntry]] | None = None
+    #: Bumped whenever a template is added, re-analysed or removed: caches of anything derived
+    #: from the chart's templates compare it instead of the templates themselves.
+    revision: int = 0
+    _manifest_cache: tuple[int, list[TemplateAnalysis]] | None = None
+    _entries: dict[tuple[str, int], HookEntry] = field(default_factory=dict)
 
     # -- loading ---------------------------------------------------------------------------
 
@@ -223,6 +228,7 @@ class Chart:
         self.templates[key] = analysis
         self.render_paths[key] = self.render_path(Path(key))
         self._order_cache = None
+        self.revision += 1
         return analysis
 
     def update(self, path: str, text: str) -> TemplateAnalysis:
@@ -233,6 +239,7 @@ class Chart:
         self.templates.pop(path, None)
         self.render_paths.pop(path, None)
         self._order_cache = None
+        self.revision += 1
 
     def reload_from_disk(self, path: str) -> None:
         text = read_text(Path(path))
@@ -245,8 +252,13 @@ class Chart:
 
     def manifest_templates(self) -> list[TemplateAnalysis]:
         """Templates that Helm sorts as manifests (partials starting with ``_`` are skipped)."""
+        cached = self._manifest_cache
+        if cached is not None and cached[0] == self.revision:
+            return cached[1]
         keys = sorted(self.templates, key=lambda k: self.render_paths.get(k, k))
-        return [self.templates[k] for k in keys if not Path(k).name.startswith("_")]
+        out = [self.templates[k] for k in keys if not os.path.basename(k).startswith("_")]
+        self._manifest_cache = (self.revision, out)
+        return out
 
     def hooks(self) -> list[tuple[TemplateAnalysis, Resource]]:
         return [(t, r) for t in self.manifest_templates() for r in t.hooks]
@@ -256,6 +268,11 @@ class Chart:
         if self._order_cache is None:
             self._order_cache = self._compute_orders()
         return self._order_cache.get(event, [])
+
+    def entry(self, event: str, res: Resource) -> HookEntry | None:
+        """The entry of hook ``res`` in ``event``'s order (None when it is not in it)."""
+        self.order(event)
+        return self._entries.get((event, id(res)))
 
     def _compute_orders(self) -> dict[str, list[HookEntry]]:
         entries: list[HookEntry] = []
@@ -279,6 +296,10 @@ class Chart:
             # sort.Stable(hookByWeight): weight, then name; unknown weights sort as 0 here and
             # callers treat them as uncertain.
             items.sort(key=lambda e: (e.weight if e.weight is not None else 0, e.name.encode("utf-8")))
+        self._entries = {}
+        for event, items in by_event.items():
+            for e in items:
+                self._entries.setdefault((event, id(e.resource)), e)
         return by_event
 
     def runs_before(self, a: HookEntry, b: HookEntry) -> bool | None:

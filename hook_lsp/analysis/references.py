@@ -190,24 +190,18 @@ def build(chart: Chart) -> ChartReferences:
     return refs
 
 
-#: id(chart) -> (weak reference to the chart, the analyses indexed, the index).
-_CACHE: dict[int, tuple[weakref.ref, list[TemplateAnalysis], ChartReferences]] = {}
+#: id(chart) -> (weak reference to the chart, the chart revision indexed, the index).
+_CACHE: dict[int, tuple[weakref.ref, int, ChartReferences]] = {}
 
 
 def references_of(chart: Chart) -> ChartReferences:
     """The (cached) index of ``chart``; rebuilt when any template was re-analysed."""
-    current = list(chart.templates.values())
     hit = _CACHE.get(id(chart))
-    if (
-        hit is not None
-        and hit[0]() is chart
-        and len(hit[1]) == len(current)
-        and all(a is b for a, b in zip(hit[1], current))
-    ):
+    if hit is not None and hit[0]() is chart and hit[1] == chart.revision:
         return hit[2]
     refs = build(chart)
     key = id(chart)
     if hit is None or hit[0]() is not chart:
         weakref.finalize(chart, _CACHE.pop, key, None)
-    _CACHE[key] = (weakref.ref(chart), current, refs)
+    _CACHE[key] = (weakref.ref(chart), chart.revision, refs)
     return refs

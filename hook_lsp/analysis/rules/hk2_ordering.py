@@ -52,7 +52,7 @@ def _name(site: Site) -> str:
 
 
 def _entry(chart: Chart, event: str, res: Resource) -> HookEntry | None:
-    return next((e for e in chart.order(event) if e.resource is res), None)
+    return chart.entry(event, res)
 
 
 def _related(site: Site, message: str) -> list[Related]:

@@ -253,29 +253,66 @@ def _container_units(ctx: _Ctx) -> None:
                 _add_sql(ctx, script, None)
 
 
+#: Units of hooks analysed without a chart, by resource (least recently used first).
 _CACHE: OrderedDict[tuple, tuple[weakref.ref, list[ScriptUnit]]] = OrderedDict()
 _CACHE_SIZE = 512
 
 
-def _chart_key(chart, template: TemplateAnalysis) -> tuple:
-    if chart is None:
-        return (id(template),)
-    return tuple(id(t) for t in chart.templates.values())
+@dataclass
+class _ChartScripts:
+    """The script units of one chart revision: per hook, computed on demand, and per template
+    of the ConfigMap-held ones, computed once (each ConfigMap asks about every hook)."""
+
+    revision: int
+    by_hook: dict[int, tuple[weakref.ref, list[ScriptUnit]]] = field(default_factory=dict)
+    by_template: dict[int, list[ScriptUnit]] | None = None
 
 
-def hook_units(res: Resource, template: TemplateAnalysis, chart) -> list[ScriptUnit]:
-    """The parsed scripts of hook ``res`` (empty for anything that is not a Job/Pod hook)."""
-    if res.hook is None or res.workload is None or res.hook.skipped:
-        return []
-    key = (id(res), id(template), hash(_chart_key(chart, template)))
-    hit = _CACHE.get(key)
-    if hit is not None and hit[0]() is res:
-        return hit[1]
+#: id(chart) -> (weak reference to the chart, its script units).
+_CHARTS: dict[int, tuple[weakref.ref, _ChartScripts]] = {}
+
+
+def _chart_scripts(chart) -> _ChartScripts:
+    hit = _CHARTS.get(id(chart))
+    if hit is not None and hit[0]() is chart:
+        if hit[1].revision == chart.revision:
+            return hit[1]
+    else:
+        weakref.finalize(chart, _CHARTS.pop, id(chart), None)
+    entry = _ChartScripts(chart.revision)
+    _CHARTS[id(chart)] = (weakref.ref(chart), entry)
+    return entry
+
+
+def _compute(res: Resource, template: TemplateAnalysis, chart) -> list[ScriptUnit]:
     units: list[ScriptUnit] = []
     for container in res.workload.containers:
         ctx = _Ctx(res, template, chart, container)
         _container_units(ctx)
         units.extend(ctx.units)
+    return units
+
+
+def hook_units(res: Resource, template: TemplateAnalysis, chart) -> list[ScriptUnit]:
+    """The parsed scripts of hook ``res`` (empty for anything that is not a Job/Pod hook).
+
+    Cached per chart revision (a hook may run scripts from ConfigMaps of other templates).
+    """
+    if res.hook is None or res.workload is None or res.hook.skipped:
+        return []
+    if chart is not None:
+        by_hook = _chart_scripts(chart).by_hook
+        hit = by_hook.get(id(res))
+        if hit is not None and hit[0]() is res:
+            return hit[1]
+        units = _compute(res, template, chart)
+        by_hook[id(res)] = (weakref.ref(res), units)
+        return units
+    key = (id(res), id(template))
+    hit = _CACHE.get(key)
+    if hit is not None and hit[0]() is res:
+        return hit[1]
+    units = _compute(res, template, chart)
     _CACHE[key] = (weakref.ref(res), units)
     while len(_CACHE) > _CACHE_SIZE:
         try:
@@ -286,26 +323,41 @@ def hook_units(res: Resource, template: TemplateAnalysis, chart) -> list[ScriptU
 
 
 def own_units(res: Resource, template: TemplateAnalysis, chart) -> list[ScriptUnit]:
-    """Scripts of hook ``res`` whose text is written in ``template`` itself."""
-    return [u for u in hook_units(res, template, chart) if u.script.template is template]
+    """Scripts of hook ``res`` whose text is written in ``res`` itself (a ConfigMap's scripts
+    belong to the ConfigMap, see `configmap_units`, even when it shares the hook's file)."""
+    return [
+        u
+        for u in hook_units(res, template, chart)
+        if u.script.template is template and res.span.start <= u.script.text.offset(0) < res.span.end
+    ]
 
 
 def configmap_units(cm: Resource, template: TemplateAnalysis, chart) -> list[ScriptUnit]:
     """Scripts run by any hook of the chart whose text lives in ConfigMap ``cm``."""
     if cm.kind != "ConfigMap":
         return []
-    hooks = chart.hooks() if chart is not None else [(template, r) for r in template.hooks]
+    if chart is not None:
+        scripts = _chart_scripts(chart)
+        if scripts.by_template is None:
+            # Once per chart revision: every hook's units, grouped by the file holding the text.
+            by_template: dict[int, list[ScriptUnit]] = {}
+            for t, r in chart.hooks():
+                for u in hook_units(r, t, chart):
+                    by_template.setdefault(id(u.script.template), []).append(u)
+            scripts.by_template = by_template
+        candidates = scripts.by_template.get(id(template), [])
+    else:
+        candidates = [u for r in template.hooks for u in hook_units(r, template, chart)]
     out = []
     seen = set()
-    for t, r in hooks:
-        for u in hook_units(r, t, chart):
-            if u.script.template is not template:
-                continue
-            start = u.script.text.offset(0)
-            if not (cm.span.start <= start < cm.span.end) or (start, u.script.kind) in seen:
-                continue
-            seen.add((start, u.script.kind))
-            out.append(u)
+    for u in candidates:
+        if u.script.template is not template:
+            continue
+        start = u.script.text.offset(0)
+        if not (cm.span.start <= start < cm.span.end) or (start, u.script.kind) in seen:
+            continue
+        seen.add((start, u.script.kind))
+        out.append(u)
     return out
 
 

@@ -14,6 +14,7 @@ pairing with a templated part is skipped, since its text is unknown.
 from __future__ import annotations
 
 import posixpath
+import weakref
 from dataclasses import dataclass, field
 
 from ..hook_model import Resource, TemplateAnalysis
@@ -261,21 +262,42 @@ def mounted_file(path: str, resource: Resource, container: Container, template: 
     return None
 
 
+#: id(chart) -> (weak reference to the chart, its revision, ConfigMaps by name as written).
+_CONFIGMAPS: dict[int, tuple[weakref.ref, int, dict[str, list[tuple[TemplateAnalysis, Resource]]]]] = {}
+
+
+def _configmaps(chart) -> dict[str, list[tuple[TemplateAnalysis, Resource]]]:
+    """The chart's ConfigMaps by name, in template order; built once per chart revision (every
+    mounted script looks one up, and a chart may have thousands)."""
+    hit = _CONFIGMAPS.get(id(chart))
+    if hit is not None and hit[0]() is chart and hit[1] == chart.revision:
+        return hit[2]
+    if hit is None or hit[0]() is not chart:
+        weakref.finalize(chart, _CONFIGMAPS.pop, id(chart), None)
+    index: dict[str, list[tuple[TemplateAnalysis, Resource]]] = {}
+    for template in chart.templates.values():
+        for res in template.resources:
+            if res.kind == "ConfigMap" and res.name_raw is not None:
+                index.setdefault(res.name_raw, []).append((template, res))
+    _CONFIGMAPS[id(chart)] = (weakref.ref(chart), chart.revision, index)
+    return index
+
+
 def configmap_data(mounted: MountedFile, chart, here: TemplateAnalysis) -> tuple[TemplateAnalysis, Resource, MappedText] | None:
     """The text of ``mounted`` in the chart's ConfigMap of that name (same text as written)."""
-    templates = list(chart.templates.values()) if chart is not None else [here]
-    for template in templates:
-        for res in template.resources:
-            if res.kind != "ConfigMap" or res.name_raw != mounted.configmap:
-                continue
-            data = path_get(res.document.root, "data")
-            if not isinstance(data, YMap):
-                continue
-            node = data.get(mounted.key)
-            if isinstance(node, YScalar):
-                mapped = decode_scalar(node, template.masked)
-                if mapped is not None and mapped.text.strip():
-                    return template, res, mapped
+    if chart is not None:
+        candidates = _configmaps(chart).get(mounted.configmap, [])
+    else:
+        candidates = [(here, r) for r in here.resources if r.kind == "ConfigMap" and r.name_raw == mounted.configmap]
+    for template, res in candidates:
+        data = path_get(res.document.root, "data")
+        if not isinstance(data, YMap):
+            continue
+        node = data.get(mounted.key)
+        if isinstance(node, YScalar):
+            mapped = decode_scalar(node, template.masked)
+            if mapped is not None and mapped.text.strip():
+                return template, res, mapped
     return None
 
 
