@@ -254,6 +254,10 @@ def _emits_block(source: str, action: Action, line_start: int, line_end: int) ->
     return False
 
 
+#: Nesting levels of control blocks that `MaskedTemplate.exclusive` tells apart.
+MAX_BRANCH_DEPTH = 64
+
+
 def mask(source: str) -> MaskedTemplate:
     """Mask every template action of ``source``; the result has the same length and newlines."""
     actions = find_actions(source)
@@ -293,7 +297,9 @@ def mask(source: str) -> MaskedTemplate:
                 _bid, _branch, okw, bstart = stack.pop()
                 if okw == "define":
                     define_bodies.append((bstart, s))
-            branch_points.append((e, tuple((b, br) for b, br, _k, _s in stack)))
+            # Only the outermost levels are recorded: deeper ones (thousands of nested `if`s
+            # would cost quadratic memory) count as conditional but never as exclusive.
+            branch_points.append((e, tuple((b, br) for b, br, _k, _s in stack[:MAX_BRANCH_DEPTH])))
         if in_block_scalar(s):
             # Inside a `|`/`>` block every action is script text: blanking it could leave a
             # first line of spaces only, which YAML rejects ("too many spaces").

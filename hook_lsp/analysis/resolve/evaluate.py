@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .functions import FUNCTIONS
+from .functions import FUNCTIONS, value_size, within_budget
 from .parse import (
     Branch,
     Call,
@@ -84,12 +84,20 @@ class Evaluator:
 
     MAX_DEPTH = 40
     MAX_STEPS = 200_000
+    #: Nested ``if``/``with``/``range`` blocks followed; deeper ones make the render unknown.
+    MAX_BLOCK_DEPTH = 100
+    #: Characters one value may hold (a longer string or serialisation is unknown).
+    MAX_VALUE_CHARS = 1 << 20
+    #: Characters one render may output (past it the render is unknown).
+    MAX_OUTPUT_CHARS = 8 << 20
 
     def __init__(self, defines: dict[str, Define], explore: bool = False) -> None:
         self.defines = defines
         self.steps = 0
         self.depth = 0
         self.cond_depth = 0
+        self.block_depth = 0
+        self.output_chars = 0
         #: Render the first branch of a known-false top-level ``if`` without an ``else``.
         self.explore = explore
         #: The define behind the top-level action being evaluated (for related information).
@@ -108,26 +116,43 @@ class Evaluator:
         if self.steps > self.MAX_STEPS:
             raise Budget("step budget")
 
+    def _emitted(self, n: int) -> None:
+        self.output_chars += n
+        if self.output_chars > self.MAX_OUTPUT_CHARS:
+            raise Budget("output size")
+
     def _nodes(self, nodes: list, dot: object, scope: Scope, w: Writer) -> None:
         for node in nodes:
             self._step()
             if isinstance(node, Text):
+                self._emitted(len(node.text))
                 w.text(node, self.cond_depth > 0)
             elif isinstance(node, Output):
                 if self.depth == 0:
                     self.current_define = None
                 value = self.pipeline(node.pipe, dot, scope)
                 if not node.pipe.decl:
-                    w.output(node.action, to_text(value), self.current_define, self.cond_depth > 0)
+                    text = self._text(value)
+                    self._emitted(len(text))
+                    w.output(node.action, text, self.current_define, self.cond_depth > 0)
             elif isinstance(node, Call):
                 if self.depth == 0:
                     self.current_define = None
                 arg = self.pipeline(node.pipe, dot, scope) if node.pipe else None
-                w.output(node.action, to_text(self.include(node.name, arg)), self.current_define, self.cond_depth > 0)
-            elif isinstance(node, If):
-                self._if(node, dot, scope, w)
-            elif isinstance(node, Range):
-                self._range(node, dot, scope, w)
+                text = self._text(self.include(node.name, arg))
+                self._emitted(len(text))
+                w.output(node.action, text, self.current_define, self.cond_depth > 0)
+            elif isinstance(node, (If, Range)):
+                self.block_depth += 1
+                if self.block_depth > self.MAX_BLOCK_DEPTH:
+                    raise Budget("nesting")
+                try:
+                    if isinstance(node, If):
+                        self._if(node, dot, scope, w)
+                    else:
+                        self._range(node, dot, scope, w)
+                finally:
+                    self.block_depth -= 1
             elif isinstance(node, Control):
                 raise _Break() if node.keyword == "break" else _Continue()
             elif isinstance(node, Unparsed):
@@ -289,12 +314,21 @@ class Evaluator:
         if name == "tpl":
             return self.tpl(args[0], args[1]) if len(args) == 2 else UNKNOWN
         fn = FUNCTIONS.get(name)
-        if fn is None:
+        if fn is None or not within_budget(name, args, self.MAX_VALUE_CHARS):
             return UNKNOWN
         try:
-            return fn(*args)
+            result = fn(*args)
         except (TypeError, ValueError, KeyError, IndexError, AttributeError, ZeroDivisionError, RecursionError):
             return UNKNOWN
+        if isinstance(result, str) and len(result) > self.MAX_VALUE_CHARS:
+            return UNKNOWN
+        return result
+
+    def _text(self, value: object) -> str:
+        """``{{ value }}`` as text; a value too large to print is unknown."""
+        if not isinstance(value, str) and value_size(value, self.MAX_VALUE_CHARS) > self.MAX_VALUE_CHARS:
+            return MARK
+        return to_text(value)
 
 
 _NO_ARG = object()

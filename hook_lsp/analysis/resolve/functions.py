@@ -283,6 +283,49 @@ def _trunc(n, s):
     return s[:n] if n >= 0 else s[n:]
 
 
+#: Functions whose result holds a serialised copy of their (possibly nested) arguments.
+_SERIALISERS = frozenset(
+    {"toYaml", "toYamlPretty", "toJson", "toRawJson", "toString", "toStrings", "join", "print", "println",
+     "printf", "cat", "quote", "squote", "concat", "append", "uniq", "keys"}
+)
+
+
+def value_size(v: object, limit: int) -> int:
+    """Characters (or items) ``v`` holds, counted until ``limit`` is passed (aliased values
+    count each time they appear, as their serialisation would)."""
+    total = 0
+    stack = [v]
+    while stack and total <= limit:
+        x = stack.pop()
+        if isinstance(x, str):
+            total += len(x)
+        elif isinstance(x, dict):
+            total += 1 + len(x)
+            stack.extend(x.keys())
+            stack.extend(x.values())
+        elif isinstance(x, (list, tuple)):
+            total += 1 + len(x)
+            stack.extend(x)
+        else:
+            total += 8
+    return total
+
+
+def within_budget(name: str, args: list, limit: int) -> bool:
+    """Whether ``name(*args)`` stays within ``limit`` characters, decided before running it
+    (``indent 1000000000`` or a doubling ``printf`` would otherwise allocate gigabytes)."""
+    if name in ("indent", "nindent") and len(args) == 2 and isinstance(args[0], int):
+        text = args[1] if isinstance(args[1], str) else ""
+        return args[0] * (text.count("\n") + 1) + len(text) <= limit
+    if name == "replace" and len(args) == 3 and all(isinstance(a, str) for a in args):
+        old, new, text = args
+        count = text.count(old) if old else len(text) + 1
+        return len(text) + count * len(new) <= limit
+    if name in _SERIALISERS:
+        return sum(value_size(a, limit) for a in args) <= limit
+    return sum(len(a) if isinstance(a, (str, list, dict)) else 0 for a in args) <= limit
+
+
 FUNCTIONS: dict[str, Callable] = {
     "dict": _dict,
     "list": lambda *a: list(a),
