@@ -23,6 +23,7 @@ import bisect
 import re
 from dataclasses import dataclass, field
 
+from .gotemplate import tokenize
 from .source import Span
 
 FILL = "x"
@@ -227,9 +228,33 @@ def _fill(buf: list[str], start: int, end: int, source: str) -> None:
         buf[k] = ch if ch in "\r\n" else FILL
 
 
+def _ends_with_indenter(body: str) -> bool:
+    """Whether the action's last top-level command is ``indent``/``nindent``: only then is
+    its output an indented block (``... | indent 2 | trim | quote`` is a scalar again)."""
+    depth = 0
+    last: list = []
+    current: list = []
+    for tok in tokenize(body):
+        if tok.kind == "punct" and tok.text in "()":
+            depth += 1 if tok.text == "(" else -1
+        elif tok.kind == "punct" and tok.text == "|" and depth == 0:
+            last, current = current, []
+            continue
+        current.append(tok)
+    command = current or last
+    head = next((t for t in command if t.kind == "ident" or (t.kind == "punct" and t.text == "(")), None)
+    if head is None:
+        return False
+    if head.kind == "ident":
+        return head.text in ("indent", "nindent")
+    # `(... | nindent 4)` as a whole command: look inside the parentheses.
+    inner = body[head.start + 1 :]
+    return _ends_with_indenter(inner[: inner.rfind(")")]) if ")" in inner else False
+
+
 def _emits_block(source: str, action: Action, line_start: int, line_end: int) -> bool:
     """Whether an output action renders a YAML block rather than a scalar in place."""
-    if _INDENTER.search(action.body):
+    if _INDENTER.search(action.body) and _ends_with_indenter(action.body):
         return True
     before = source[line_start : action.span.start].rstrip()
     after = source[action.span.end : line_end].strip()
