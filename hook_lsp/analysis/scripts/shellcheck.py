@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
+import sys
 import sysconfig
 from dataclasses import dataclass
 from functools import lru_cache
@@ -43,13 +43,42 @@ class ShellCheckFinding:
 
 @lru_cache(maxsize=1)
 def binary() -> str | None:
-    """The ShellCheck executable: the wheel's copy next to this Python first, else PATH."""
-    scripts = sysconfig.get_path("scripts")
-    for name in ("shellcheck", "shellcheck.exe"):
-        candidate = os.path.join(scripts, name) if scripts else ""
-        if candidate and os.path.isfile(candidate) and os.access(candidate, os.X_OK):
-            return candidate
-    return shutil.which("shellcheck")
+    """The ShellCheck executable: the wheel's copy next to this Python first, else on PATH.
+
+    Never from the workspace: an editor starts the server with the workspace as the working
+    folder, and Windows' own lookup (`shutil.which`) tries the working folder first, so a
+    repository's ``shellcheck.exe`` would run. Only absolute PATH entries are searched, and the
+    working folder is skipped even when PATH names it.
+    """
+    dirs = [sysconfig.get_path("scripts") or "", os.path.dirname(sys.executable)]
+    try:
+        cwd = os.getcwd()
+    except OSError:
+        cwd = None
+    return locate(dirs, os.environ.get("PATH", ""), cwd)
+
+
+def locate(interpreter_dirs: list[str], path: str, cwd: str | None, windows: bool = os.name == "nt") -> str | None:
+    """Where to run ShellCheck from (see `binary`); pure, for tests."""
+    names = ("shellcheck.exe",) if windows else ("shellcheck",)
+    here = _real(cwd) if cwd else None
+    entries = [d for d in interpreter_dirs if d and os.path.isabs(d)]
+    for entry in path.split(os.pathsep):
+        if entry and os.path.isabs(entry) and _real(entry) != here:
+            entries.append(entry)
+    for entry in entries:
+        for name in names:
+            candidate = os.path.join(entry, name)
+            if os.path.isfile(candidate) and os.access(candidate, os.X_OK):
+                return candidate
+    return None
+
+
+def _real(path: str) -> str:
+    try:
+        return os.path.normcase(os.path.realpath(path))
+    except (OSError, ValueError):
+        return path
 
 
 @lru_cache(maxsize=512)
