@@ -150,7 +150,8 @@ class Chart:
     ) -> "Chart":
         """Index every template of ``root``; ``texts`` overrides disk (open editor buffers)."""
         chart = cls(root=root, name=_chart_name(root), helm_version=helm_version, enrich=enrich)
-        texts = texts or {}
+        # Editor buffers over the size limit or binary are not analysed (as files on disk).
+        texts = {k: t for k, t in (texts or {}).items() if len(t) <= MAX_TEMPLATE_BYTES and "\0" not in t}
         for path in chart.template_files():
             key = str(path)
             text = texts.get(key)

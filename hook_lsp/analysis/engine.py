@@ -57,12 +57,24 @@ def suppressions(template: TemplateAnalysis) -> Suppressions:
     return Suppressions(by_line, frozenset(whole))
 
 
+#: id(config) -> (config, its enabled rules): a check of thousands of files asks each time.
+_ENABLED: dict[int, tuple[AnalysisConfig, list, int]] = {}
+
+
 def enabled_rules(config: AnalysisConfig):
+    hit = _ENABLED.get(id(config))
+    if hit is not None and hit[0] is config and hit[2] == len(REGISTRY):
+        return hit[1]
+    out = []
     for code in sorted(REGISTRY):
         rule = REGISTRY[code]
         level = config.level_for(rule.code, rule.name, rule.severity)
         if level != "off":
-            yield rule, level
+            out.append((rule, level))
+    if len(_ENABLED) > 32:
+        _ENABLED.clear()
+    _ENABLED[id(config)] = (config, out, len(REGISTRY))  # the config is kept: its id is not reused
+    return out
 
 
 def check_template(

@@ -110,7 +110,10 @@ class Project:
         self.buffers[path] = text
         chart = self.chart_for(Path(path))
         if chart is not None:
-            chart.update(path, text)
+            if _analysable(text):
+                chart.update(path, text)
+            else:
+                chart.remove(path)  # too large or binary: `check` says so, nothing is parsed
 
     def close(self, path: str) -> None:
         self.buffers.pop(path, None)
@@ -161,10 +164,10 @@ class Project:
                 if skipped.startswith("cannot read"):
                     error = skipped
                 text = ""
-        elif "\0" in text:
-            skipped, text = "binary file: not analysed", ""
         elif len(text) > MAX_TEMPLATE_BYTES:
             skipped, text = f"file larger than {MAX_TEMPLATE_BYTES // (1024 * 1024)} MiB: not analysed", ""
+        elif "\0" in text:
+            skipped, text = "binary file: not analysed", ""
         chart = self.chart_for(p)
         if chart is not None and not skipped:
             current = chart.templates.get(path)
@@ -197,6 +200,11 @@ class Project:
 
     def chart_files(self, chart: Chart) -> list[str]:
         return list(chart.templates)
+
+
+def _analysable(text: str) -> bool:
+    """Editor text the analysis reads: not over the size limit, and not binary."""
+    return len(text) <= MAX_TEMPLATE_BYTES and "\0" not in text
 
 
 def _why_unreadable(path: Path) -> str:
