@@ -1,0 +1,67 @@
+"""Values files Helm refuses or hook-lsp does not read: alias bombs, self-aliases, huge files."""
+
+from __future__ import annotations
+
+from ruamel.yaml import YAML
+
+from hook_lsp.analysis.resolve.aliases import MAX_EXPANDED_NODES, alias_problem, allowed_alias_ratio
+from hook_lsp.analysis.resolve.values import load_yaml_checked
+
+from .conftest import job, run_cli, write_chart
+
+_YAML = YAML(typ="safe", pure=True)
+
+
+def laughs(levels: int = 10, width: int = 9) -> str:
+    """The "billion laughs" document: ``width ** levels`` strings once expanded."""
+    lines = ["a0: &a0 [" + ", ".join(['"lol"'] * width) + "]"]
+    for i in range(1, levels + 1):
+        lines.append(f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * width) + "]")
+    return "\n".join(lines) + "\nhook: pre-install\n"
+
+
+def test_alias_bomb_is_refused_without_expanding():
+    data, problem = load_yaml_checked(laughs())
+    assert data is None
+    assert "excessive aliasing" in problem
+
+
+def test_alias_inside_its_own_anchor_is_refused():
+    assert "itself" in alias_problem(_YAML.compose("a: &a [1, *a]\n"))
+
+
+def test_ordinary_aliases_are_read():
+    text = "base: &base {image: busybox, pullPolicy: IfNotPresent}\nmigrate: *base\nhook: *h\n".replace(
+        "*h", "&h pre-install"
+    )
+    data, problem = load_yaml_checked(text)
+    assert problem is None and data["migrate"] == data["base"]
+
+
+def test_alias_share_follows_go_yaml():
+    # go-yaml refuses a document once more than 99 % of over 1,000 decodes (10 % past 4 million)
+    # come from aliases: 60 aliases to a 20-entry map pass, 2,500 to a 1,000-item list do not.
+    small = "a: &a {" + ", ".join(f"k{i}: {i}" for i in range(20)) + "}\nl: [" + ", ".join(["*a"] * 60) + "]\n"
+    assert alias_problem(_YAML.compose(small)) is None
+    assert allowed_alias_ratio(100) == 0.99 and allowed_alias_ratio(10**7) == 0.10
+    big = "a: &a [" + ", ".join(["x"] * 1000) + "]\nl: [" + ", ".join(["*a"] * 2500) + "]\n"
+    assert alias_problem(_YAML.compose(big)) is not None
+    assert MAX_EXPANDED_NODES >= 1_000_000
+
+
+def test_check_reports_the_values_file_and_keeps_values_unknown(tmp_path):
+    root = write_chart(tmp_path / "app", {"job.yaml": job("{{ .Values.hook }}")}, values=laughs())
+    proc = run_cli("check", str(root), "--format", "json")
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert "values.yaml" in proc.stderr and "excessive aliasing" in proc.stderr
+    assert "MemoryError" not in proc.stderr and "Traceback" not in proc.stderr
+    assert '"HK104"' not in proc.stdout  # the hook is unknown, not "empty"
+
+
+def test_values_file_over_the_size_limit_is_reported(tmp_path):
+    big = "hook: pre-install\n" + "pad: " + "x" * (4 * 1024 * 1024 + 10) + "\n"
+    root = write_chart(tmp_path / "app", {"job.yaml": job("{{ .Values.hook }}")}, values=big)
+    proc = run_cli("check", str(root))
+    assert proc.returncode == 2
+    assert "values.yaml" in proc.stderr and "larger than 4 MiB" in proc.stderr
+    assert "HK104" not in proc.stdout
