@@ -65,3 +65,24 @@ def test_values_file_over_the_size_limit_is_reported(tmp_path):
     assert proc.returncode == 2
     assert "values.yaml" in proc.stderr and "larger than 4 MiB" in proc.stderr
     assert "HK104" not in proc.stdout
+
+
+def test_server_publishes_the_problem_on_the_values_file(tmp_path):
+    from .rawlsp import RawServer
+
+    root = write_chart(tmp_path / "app", {"job.yaml": job("{{ .Values.hook }}")}, values=laughs())
+    server = RawServer(cwd=tmp_path)
+    try:
+        server.initialize()
+        uri = (root / "templates" / "job.yaml").as_uri()
+        server.send({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": {
+            "uri": uri, "languageId": "helm", "version": 1, "text": job("{{ .Values.hook }}")}}})
+        values_uri = (root / "values.yaml").as_uri()
+        assert server.wait_for(lambda msgs: any(
+            m.get("method") == "textDocument/publishDiagnostics" and m["params"]["uri"] == values_uri for m in msgs))
+        (published,) = [m for m in server.notifications("textDocument/publishDiagnostics") if m["params"]["uri"] == values_uri]
+        assert "excessive aliasing" in published["params"]["diagnostics"][0]["message"]
+        template = [m for m in server.notifications("textDocument/publishDiagnostics") if m["params"]["uri"] == uri]
+        assert all(d.get("code") != "HK104" for m in template for d in m["params"]["diagnostics"])
+    finally:
+        server.close()
