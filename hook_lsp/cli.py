@@ -2,7 +2,8 @@
 
 Exit codes of `check`: 0 clean, 1 findings at or above ``--fail-on``, 2 usage or I/O error, or a
 file whose analysis failed (with a one-line message on stderr each; the other files are still
-checked and reported).
+checked and reported). `timeline` exits 2, after printing the timeline, when a values file
+was not read (its values, and hooks that depend on them, are unknown).
 """
 
 from __future__ import annotations
@@ -243,13 +244,17 @@ def _timeline(args) -> int:
     if chart is None:  # pragma: no cover - a chart root always owns its templates folder
         chart = Chart.load(root)
     t = timeline(chart, args.operation)
+    problems = project.values_problems(chart)
+    for path, problem in problems:
+        print(f"hook-lsp: {path}: {problem}", file=sys.stderr)
     if args.format == "json":
         sys.stdout.write(timeline_format.as_json(t))
     elif args.format == "mermaid":
         sys.stdout.write(timeline_format.mermaid(t))
     else:
         sys.stdout.write(timeline_format.text(t, colour=sys.stdout.isatty() and not os.environ.get("NO_COLOR")))
-    return 0
+    # Hooks whose annotations come from unread values are missing or unknown: not a clean result.
+    return 2 if problems else 0
 
 
 def _rules(args) -> int:

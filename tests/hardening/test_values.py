@@ -56,6 +56,8 @@ def test_check_reports_the_values_file_and_keeps_values_unknown(tmp_path):
     assert "values.yaml" in proc.stderr and "excessive aliasing" in proc.stderr
     assert "MemoryError" not in proc.stderr and "Traceback" not in proc.stderr
     assert '"HK104"' not in proc.stdout  # the hook is unknown, not "empty"
+    proc = run_cli("timeline", str(root))
+    assert proc.returncode == 2 and "excessive aliasing" in proc.stderr
 
 
 def test_values_file_over_the_size_limit_is_reported(tmp_path):
