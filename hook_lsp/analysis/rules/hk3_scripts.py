@@ -138,8 +138,8 @@ def command_fails_on_rerun(res: Resource, ctx: RuleContext) -> Iterator[Violatio
         hook = unit.script.resource
         commands = unit.shell.commands
         for i, cmd in enumerate(commands):
-            if not _fatal(cmd) or cmd.guarded:
-                continue  # a command run under a condition was thought about: not judged
+            if not _fatal(cmd) or cmd.guarded or cmd.exists_guarded:
+                continue  # a command run under a condition (or after a probe) was thought about
             message = fixes = None
             if cmd.name == "kubectl":
                 verb, at = _kubectl_verb(cmd)
@@ -214,8 +214,8 @@ _KUBECTL_SHORT = {"cm": "configmap", "sa": "serviceaccount", "ns": "namespace"}
 
 def _checks_existence(cmd: Command, kind: str | None) -> bool:
     """A `kubectl get` of that type whose status the script tests (condition, `||`, `!`)."""
-    if cmd.name != "kubectl" or cmd.nested or not (cmd.tolerated or cmd.and_left):
-        return False
+    if cmd.name != "kubectl" or not (cmd.tolerated or cmd.and_left):
+        return False  # (`nested`: `$(kubectl get ...)` in a test or an assignment counts too)
     verb, at = _kubectl_verb(cmd)
     if verb not in ("get", "describe"):
         return False
