@@ -3,39 +3,14 @@
 
 from __future__ import annotations
 
-import difflib
-import re
 from typing import Iterator
 
 from ...knowledge import annotations as A
+from ..annotation_keys import key_guess as _key_guess
 from ..hook_model import Resource
 from ..yaml_tree import YSeq
 from .annotation_support import LITERAL_ORIGINS, kind_of, quoted_inside
 from .registry import Fix, FixAvailability, RuleContext, Severity, Violation, rule
-
-_KEY_LIKE = re.compile(r"^\s*helm\.sh/(hook|resource-policy)", re.IGNORECASE)
-
-
-def _key_guess(key: str) -> str | None:
-    """The Helm key that ``key`` was probably meant to be; "" for an unknown `helm.sh/hook*` key;
-    None when ``key`` is not hook-like at all."""
-    if key in A.KNOWN_HELM_KEYS:
-        return None
-    folded = key.strip().lower().replace("_", "-").replace(" ", "")
-    if folded in A.KNOWN_HELM_KEYS:
-        return folded
-    prefixed = bool(_KEY_LIKE.match(key))
-    if folded.startswith(A.HOOK + "-"):
-        # `helm.sh/hook-<something>`: compare what follows `hook-` with the longer keys' endings.
-        endings = {k[len(A.HOOK) + 1 :]: k for k in A.HOOK_ANNOTATION_KEYS if k != A.HOOK}
-        match = difflib.get_close_matches(folded[len(A.HOOK) + 1 :], tuple(endings), n=1, cutoff=0.6)
-        return endings[match[0]] if match else ""
-    # `helm.sh/hook-<something>` is a try at one of the longer keys, not at `helm.sh/hook`.
-    choices = tuple(k for k in A.KNOWN_HELM_KEYS if k != A.HOOK or len(folded) <= len(A.HOOK) + 2)
-    match = difflib.get_close_matches(folded, choices, n=1, cutoff=0.75 if prefixed else 0.8)
-    if match:
-        return match[0]
-    return "" if prefixed else None
 
 
 @rule("HK106", "misspelled-hook-annotation-key", Severity.WARNING, FixAvailability.SOMETIMES)
