@@ -303,6 +303,11 @@ class _Extractor:
                 res.generate_name = gen
             res.namespace = self.scalar_text(meta.get("namespace"))
             self._annotations(res, meta)
+            pair = root.get_pair("metadata")
+            if pair is not None and self._block_action_in(Span(pair[0].span.end, meta.span.start)):
+                # `metadata:` then `{{ include "metadata" . }}` (which may end with `annotations:`),
+                # then keys: those keys may well be annotations.
+                res.annotations_dynamic = True
         self._dict_annotations(res)
         self._misplaced(res, root)
         self._hook(res)
@@ -373,6 +378,12 @@ class _Extractor:
                 return True
         return False
 
+    def _block_action_in(self, span: Span) -> bool:
+        """An action that renders a block (masked as blanks) lies in ``span``."""
+        return any(
+            a.kind == "output" and self.masked.text[a.span.start] == " " for a in self.masked.actions_in(span)
+        )
+
     def _dict_annotations(self, res: Resource) -> None:
         """``dict "helm.sh/hook" "pre-upgrade" ...`` literals inside this document's actions."""
         for action in self.masked.actions_in(res.span):
@@ -411,6 +422,8 @@ class _Extractor:
                 for k, v in node.items():
                     here = path + (k.value,)
                     if _HOOKISH_KEY.match(k.value) and path != ("metadata", "annotations"):
+                        if path == ("metadata",) and res.annotations_dynamic and res.annotations_node is None:
+                            continue  # may follow an `annotations:` that a template action renders
                         res.misplaced.append((".".join(path), self._annotation(k, v)))
                     if isinstance(v, (YMap, YSeq)):
                         stack.append((v, here))
