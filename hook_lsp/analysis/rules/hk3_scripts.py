@@ -223,9 +223,16 @@ def _checks_existence(cmd: Command, kind: str | None) -> bool:
     return kind is None or other is None or other == kind
 
 
+#: kubectl verbs that only read or print: a diagnostic step (`kubectl logs` after a failed
+#: install), not work whose failure means the hook failed.
+_KUBECTL_READ_VERBS = frozenset("logs get describe top events version cluster-info explain api-resources".split())
+
+
 def _is_work(cmd: Command) -> bool:
     if cmd.name == "kubectl" and _kubectl_verb(cmd)[0] == "delete":
         return False  # cleanup: usually meant to go on when the object is already gone
+    if cmd.name == "kubectl" and _kubectl_verb(cmd)[0] in _KUBECTL_READ_VERBS:
+        return False
     if cmd.name in WORK_COMMANDS or "migrat" in cmd.name:
         return True
     return cmd.name in _RUNTIMES and any("migrat" in (a or "") for a in cmd.static_args[:3])
@@ -269,7 +276,8 @@ def shell_failure_masked(res: Resource, ctx: RuleContext) -> Iterator[Violation]
     Flags a hook script without `set -e` in which a command that does the hook's work
     (a database or cluster client, `curl`, a migration tool) can fail while a later command
     decides the script's exit status. `kubectl delete` is not counted: cleanup scripts usually
-    mean to go on when an object is already gone.
+    mean to go on when an object is already gone; nor are `kubectl logs`, `get`, `describe`
+    and other verbs that only read (a diagnostic step).
 
     ## Why is this bad?
     A shell script exits with the status of its last command. Without `set -e` (or
