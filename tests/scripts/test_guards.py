@@ -30,6 +30,7 @@ GUARDED = {
     'psql -c "CREATE DATABASE app;"\n',
     "substitution": 'found=$(mysql -N -e "SHOW DATABASES LIKE \'app\'")\nif [ -n "$found" ]; then exit 0; fi\n'
     'mysql -e "CREATE DATABASE app"\n',
+    "connect-or-else": 'if psql -d app -c "\\q"; then\n  echo exists\nelse\n  psql -c "CREATE DATABASE app"\nfi\n',
     "not-probe-then": 'if ! kubectl get secret token >/dev/null 2>&1; then\n  kubectl create secret generic token\nfi\n',
     "test-of-substitution": '[ -n "$(kubectl get secret token --ignore-not-found -o name)" ] && exit 0\n'
     "kubectl create secret generic token\n",
@@ -42,6 +43,7 @@ UNGUARDED = {
     "exit-1-after-probe": "if ! psql -lqt | grep -qw app; then exit 1; fi\npsql -c \"CREATE DATABASE app\"\n",
     "condition-writes": 'if psql -c "CREATE DATABASE app"; then echo created; fi\nkubectl create secret generic x\n',
     "unrelated-if": 'if [ -n "$DEBUG" ]; then set -x; fi\npsql -c "CREATE DATABASE app"\n',
+    "readiness-check": 'if psql -c "SELECT 1"; then\n  psql -c "CREATE TABLE t (id int)"\nfi\n',
     "exit-in-subshell": "( psql -lqt | grep -qw app && exit 0 )\npsql -c \"CREATE DATABASE app\"\n",
 }
 

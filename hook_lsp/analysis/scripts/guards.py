@@ -35,6 +35,25 @@ def is_probe_text(text: str) -> bool:
     return False
 
 
+#: What an existence probe reads: the catalog, a listing, or the cluster.
+_CATALOG = re.compile(
+    r"pg_database|pg_roles|pg_user|pg_namespace|pg_tables|pg_class|pg_type|pg_extension|pg_catalog|"
+    r"information_schema|show\s+(databases|schemas|tables|grants)|\\(l|du|dt|dn)\b|(?<![\w-])(-l\w*|--list)\b",
+    re.IGNORECASE,
+)
+
+
+def tests_existence(text: str, probe_vars: set[str]) -> bool:
+    """True when a condition asks whether an object exists (not merely whether a server answers):
+    a catalog query or listing, `kubectl get`, a negated probe, or a variable holding a probe's
+    result. A bare `if psql -c 'SELECT 1'; then` is a readiness check: its body is not guarded."""
+    if _KUBECTL_READ.search(text) or any(name in probe_vars for name in _VAR_REF.findall(text)):
+        return True
+    if not is_probe_text(text):
+        return False
+    return bool(_CATALOG.search(text)) or text.lstrip().startswith("!")
+
+
 def tests_probe(text: str, probe_vars: set[str]) -> bool:
     """True when a condition runs a probe, or tests a variable that holds a probe's outcome."""
     if is_probe_text(text):

@@ -252,13 +252,23 @@ class _Walker:
         elif t in ("if_statement", "elif_clause"):
             conds = node.children_by_field_name("condition")
             probing = any(self._probe_condition(self.raw(c)) for c in conds)
+            # `if ! probe; then create`, `if [ -z "$(catalog query)" ]; then create`: the branch
+            # runs when the object is missing. After a mere readiness check it runs every time.
+            existence = any(
+                guards.tests_existence(self.raw(c), self.probe_vars)
+                or (self.prev_probe and guards.tests_status(self.raw(c)))
+                for c in conds
+            )
             self.statements(conds, True, False, nested)
             body = [c for c in node.children if c.is_named and c not in conds]
-            if probing:
-                # Both branches were written knowing whether the object exists.
-                self.exists_guarded(self.guarded, self.statements, body, tolerated, tail, nested)
-            else:
-                self.guarded(self.statements, body, tolerated, tail, nested)
+            then = [c for c in body if c.type not in ("elif_clause", "else_clause")]
+            rest = [c for c in body if c.type in ("elif_clause", "else_clause")]
+            step = self.exists_guarded if existence else (lambda fn, *a: fn(*a))
+            step(self.guarded, self.statements, then, tolerated, tail, nested)
+            # The `else` of any probe runs only when the probe failed: the object is missing.
+            step = self.exists_guarded if probing else (lambda fn, *a: fn(*a))
+            for clause in rest:
+                step(self.guarded, self.statements, [clause], tolerated, tail, nested)
         elif t == "else_clause":
             self.guarded(self.statements, node.children, tolerated, tail, nested)
         elif t in ("while_statement", "until_statement"):
