@@ -20,6 +20,7 @@ from ..knowledge import weights as W
 from ..knowledge.events import EVENT_DOCS
 from ..knowledge.keys import KEY_DOCS
 from ..knowledge.scaffolds import SCAFFOLDS, Scaffold
+from ..knowledge.workload_hooks import LONG_LIVED_KINDS
 from . import hovers as H
 from .chart import Chart, HookEntry
 from .cursor import (
@@ -226,6 +227,8 @@ def _document_scaffolds(ctx: ScaffoldContext, v: str) -> list[Item]:
 
 def _annotation_scaffolds(ctx: ScaffoldContext, v: str) -> list[Item]:
     kind = ctx.resource.kind if ctx.resource is not None else None
+    if kind in LONG_LIVED_KINDS:
+        return []  # a Deployment, Service... is not a hook: the usual remedy is a Job hook (HK220)
     matching = [sc for sc in SCAFFOLDS if sc.kind == kind] or list(SCAFFOLDS)
     items = []
     for i, sc in enumerate(matching):

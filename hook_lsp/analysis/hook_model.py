@@ -18,6 +18,7 @@ from functools import cached_property
 
 from ..knowledge import annotations as A
 from . import gotemplate
+from .annotation_keys import meant_key
 from .source import LineIndex, Span
 from .pods import Workload, read_workload
 from .template_mask import MaskedTemplate, mask
@@ -199,6 +200,11 @@ class Resource:
     #: ``helm.sh/hook*``-like keys where Helm does not read them (pod template, labels...).
     misplaced: list[tuple[str, Annotation]] = field(default_factory=list)
     hook: Hook | None = None
+    #: The hook the author meant when Helm reads none: a `helm.sh/hook` key that is misspelt or
+    #: miscased, or written in the pod template's metadata, in labels or directly under
+    #: `metadata`. The annotation rules report that mistake; every other rule treats the
+    #: resource as this hook, not as a plain resource (one finding per root cause).
+    intended_hook: Hook | None = None
     workload: Workload | None = None
 
     @property
@@ -208,6 +214,11 @@ class Resource:
     @property
     def is_hook(self) -> bool:
         return self.hook is not None
+
+    @property
+    def meant_as_hook(self) -> bool:
+        """Helm reads it as a hook, or the author evidently meant one (`intended_hook`)."""
+        return self.hook is not None or self.intended_hook is not None
 
     def annotation(self, key: str) -> Annotation | None:
         for ann in self.annotations:
@@ -294,6 +305,11 @@ class _Extractor:
                 res.generate_name = gen
             res.namespace = self.scalar_text(meta.get("namespace"))
             self._annotations(res, meta)
+            pair = root.get_pair("metadata")
+            if pair is not None and self._block_action_in(Span(pair[0].span.end, meta.span.start)):
+                # `metadata:` then `{{ include "metadata" . }}` (which may end with `annotations:`),
+                # then keys: those keys may well be annotations.
+                res.annotations_dynamic = True
         self._dict_annotations(res)
         self._misplaced(res, root)
         self._hook(res)
@@ -364,6 +380,12 @@ class _Extractor:
                 return True
         return False
 
+    def _block_action_in(self, span: Span) -> bool:
+        """An action that renders a block (masked as blanks) lies in ``span``."""
+        return any(
+            a.kind == "output" and self.masked.text[a.span.start] == " " for a in self.masked.actions_in(span)
+        )
+
     def _dict_annotations(self, res: Resource) -> None:
         """``dict "helm.sh/hook" "pre-upgrade" ...`` literals inside this document's actions."""
         for action in self.masked.actions_in(res.span):
@@ -402,6 +424,8 @@ class _Extractor:
                 for k, v in node.items():
                     here = path + (k.value,)
                     if _HOOKISH_KEY.match(k.value) and path != ("metadata", "annotations"):
+                        if path == ("metadata",) and res.annotations_dynamic and res.annotations_node is None:
+                            continue  # may follow an `annotations:` that a template action renders
                         res.misplaced.append((".".join(path), self._annotation(k, v)))
                     if isinstance(v, (YMap, YSeq)):
                         stack.append((v, here))
@@ -415,11 +439,50 @@ class _Extractor:
 
     # -- pods ------------------------------------------------------------------------------
 
+#: Where a misplaced key still shows what the author meant: metadata-like maps (not `data:` or a
+#: spec field, where the key is a value of its own).
+_METADATA_PLACES = frozenset({"annotations", "labels", "metadata"})
+
+
+def _intended_hook(res: Resource) -> Hook | None:
+    """The hook a misspelt, miscased or misplaced `helm.sh/hook` key was meant to declare."""
+    found: dict[str, list[Annotation]] = {}
+    for ann in res.annotations:
+        key = None if ann.key_templated else meant_key(ann.key)
+        if key is not None and key != ann.key:
+            found.setdefault(key, []).append(ann)
+    for where, ann in res.misplaced:
+        if ann.key_templated or where.rsplit(".", 1)[-1] not in _METADATA_PLACES:
+            continue
+        key = meant_key(ann.key.strip())
+        if key is not None:
+            found.setdefault(key, []).append(ann)
+    hooks = found.get(A.HOOK)
+    if not hooks:
+        return None
+
+    def first(key: str) -> Annotation | None:
+        own = res.annotations_named(key) or found.get(key)
+        return own[0] if own else None
+
+    return Hook(
+        annotation=hooks[0],
+        alternatives=hooks,
+        weight=first(A.WEIGHT),
+        delete_policy=first(A.DELETE_POLICY),
+        output_log_policy=first(A.OUTPUT_LOG_POLICY),
+    )
+
+
 def rebuild_hook(res: Resource) -> None:
-    """Set ``res.hook`` from its annotations (the first of each key; every `helm.sh/hook`)."""
+    """Set ``res.hook`` from its annotations (the first of each key; every `helm.sh/hook`), or
+    ``res.intended_hook`` when Helm reads no hook but the author evidently meant one."""
     hooks = res.annotations_named(A.HOOK)
     if not hooks:
+        res.hook = None
+        res.intended_hook = _intended_hook(res)
         return
+    res.intended_hook = None
 
     def first(key: str) -> Annotation | None:
         found = res.annotations_named(key)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .facts import Fact
+from .workload_hooks import LONG_LIVED_KINDS, workload_hook_fact_text
 
 #: Facts shown on the `kind:` of a hook, by kind; `OTHER_KIND` for every kind not listed.
 WAIT_FACTS: dict[str, tuple[Fact, ...]] = {
@@ -50,6 +51,12 @@ TIMEOUT = Fact(
     helm3="Helm waits up to `--timeout` (default 5m) for each hook separately, then fails the operation; the "
     "object keeps running unless `hook-failed` deletes it. `--timeout 0` waits forever.",
     helm3_note="`--timeout 0` waits forever",
+)
+
+
+#: Long-running kinds as hooks: not waited for, and outside the release (with the usual remedy).
+WAIT_FACTS.update(
+    {kind: OTHER_KIND + (Fact(workload_hook_fact_text(kind), "§3.3, §6"),) for kind in LONG_LIVED_KINDS}
 )
 
 

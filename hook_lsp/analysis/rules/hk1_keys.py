@@ -3,39 +3,14 @@
 
 from __future__ import annotations
 
-import difflib
-import re
 from typing import Iterator
 
 from ...knowledge import annotations as A
+from ..annotation_keys import key_guess as _key_guess
 from ..hook_model import Resource
 from ..yaml_tree import YSeq
 from .annotation_support import LITERAL_ORIGINS, kind_of, quoted_inside
 from .registry import Fix, FixAvailability, RuleContext, Severity, Violation, rule
-
-_KEY_LIKE = re.compile(r"^\s*helm\.sh/(hook|resource-policy)", re.IGNORECASE)
-
-
-def _key_guess(key: str) -> str | None:
-    """The Helm key that ``key`` was probably meant to be; "" for an unknown `helm.sh/hook*` key;
-    None when ``key`` is not hook-like at all."""
-    if key in A.KNOWN_HELM_KEYS:
-        return None
-    folded = key.strip().lower().replace("_", "-").replace(" ", "")
-    if folded in A.KNOWN_HELM_KEYS:
-        return folded
-    prefixed = bool(_KEY_LIKE.match(key))
-    if folded.startswith(A.HOOK + "-"):
-        # `helm.sh/hook-<something>`: compare what follows `hook-` with the longer keys' endings.
-        endings = {k[len(A.HOOK) + 1 :]: k for k in A.HOOK_ANNOTATION_KEYS if k != A.HOOK}
-        match = difflib.get_close_matches(folded[len(A.HOOK) + 1 :], tuple(endings), n=1, cutoff=0.6)
-        return endings[match[0]] if match else ""
-    # `helm.sh/hook-<something>` is a try at one of the longer keys, not at `helm.sh/hook`.
-    choices = tuple(k for k in A.KNOWN_HELM_KEYS if k != A.HOOK or len(folded) <= len(A.HOOK) + 2)
-    match = difflib.get_close_matches(folded, choices, n=1, cutoff=0.75 if prefixed else 0.8)
-    if match:
-        return match[0]
-    return "" if prefixed else None
 
 
 @rule("HK106", "misspelled-hook-annotation-key", Severity.WARNING, FixAvailability.SOMETIMES)
@@ -111,7 +86,7 @@ def misplaced_hook_annotation(res: Resource, ctx: RuleContext) -> Iterator[Viola
     """## What it does
     Flags a `helm.sh/hook*` or `helm.sh/resource-policy` key anywhere but the resource's own
     `metadata.annotations`: in the pod template's metadata, in labels, directly under
-    `metadata`, in a Job's `spec`...
+    `metadata`, in a Job's `spec`... Several keys in the same wrong place are one finding.
 
     ## Why is this bad?
     Helm reads only `metadata.annotations` of each rendered document (reference §1.2 steps 2
@@ -145,23 +120,26 @@ def misplaced_hook_annotation(res: Resource, ctx: RuleContext) -> Iterator[Viola
     ```
     """
     present = {a.key.lower() for a in res.annotations if not a.key_templated}
+    # One finding per place: several keys written in the same wrong map are one mistake.
+    places: dict[str, list] = {}
     for where, ann in res.misplaced:
         if ann.key_templated or where.rsplit(".", 1)[-1] not in _METADATA_PLACES:
             continue  # a key in `data:` or a spec field is a value of its own, not a misplaced annotation
-        key = ann.key.strip()
-        if key.lower() in present:
+        if ann.key.strip().lower() in present:
             continue  # also set where Helm reads it: a harmless copy
-        consequence = ""
-        if key.lower() == A.HOOK and res.hook is None and not res.annotations_dynamic:
+        places.setdefault(where, []).append(ann)
+    for where, anns in places.items():
+        keys = [a.key.strip() for a in anns]
+        if any(k.lower() == A.HOOK for k in keys) and res.hook is None and not res.annotations_dynamic:
             consequence = f": this {kind_of(res)} is installed as a plain resource, not run as a hook"
-        elif not consequence:
-            consequence = ": it has no effect there"
+        else:
+            consequence = ": it has no effect there" if len(keys) == 1 else ": they have no effect there"
+        named = " and ".join(f"`{k}`" for k in dict.fromkeys(keys))
         yield ctx.violation(
-            ann.key_span,
-            f"Helm reads `{key}` only from the resource's own `metadata.annotations`, "
+            anns[0].key_span,
+            f"Helm reads {named} only from the resource's own `metadata.annotations`, "
             f"not from `{where}`{consequence}",
         )
-
 
 
 @rule("HK115", "non-scalar-annotation-value", Severity.ERROR, FixAvailability.NONE)

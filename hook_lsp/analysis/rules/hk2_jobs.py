@@ -359,8 +359,9 @@ def fixed_name_plain_job(res: Resource, ctx: RuleContext) -> Iterator[Violation]
 
     Not flagged: names that include `.Release.Revision`, values, random or time functions,
     Jobs with `ttlSecondsAfterFinished` (the finished Job is gone before the next upgrade, which
-    then creates it again), Jobs rendered only under `.Release.IsInstall`, and Jobs whose
-    annotations may come from values (they may be hooks).
+    then creates it again), Jobs rendered only under `.Release.IsInstall`, Jobs whose
+    annotations may come from values (they may be hooks), and Jobs whose hook annotation is
+    misspelt or misplaced (the author meant a hook: that mistake is reported on its own).
 
     ## Why is this bad?
     A Job's `spec.template` is immutable. On `helm upgrade` Helm patches the existing Job, and
@@ -381,8 +382,8 @@ def fixed_name_plain_job(res: Resource, ctx: RuleContext) -> Iterator[Violation]
     to its name (the quick fix, marked unsafe because it renames the Job), so every upgrade
     creates a new Job and Helm deletes the previous one.
     """
-    if res.kind != "Job" or res.hook is not None or res.annotations_dynamic or res.name_node is None:
-        return
+    if res.kind != "Job" or res.meant_as_hook or res.annotations_dynamic or res.name_node is None:
+        return  # (a misspelt or misplaced hook annotation is its own finding: the author meant a hook)
     if res.annotation("helm.sh/hook") is not None or res.generate_name is not None:
         return
     template = ctx.template

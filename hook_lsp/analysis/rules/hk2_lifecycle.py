@@ -12,6 +12,7 @@ from ...knowledge import annotations as A
 from ...knowledge.kinds import POD_SPEC_PATHS, WAITED_KINDS
 from ..gotemplate import tokenize
 from ..hook_model import Resource
+from ..references import references_of
 from ..source import Span
 from .registry import Fix, FixAvailability, Related, RuleContext, Severity, Violation, rule
 
@@ -240,11 +241,21 @@ def hook_generate_name(res: Resource, ctx: RuleContext) -> Iterator[Violation]:
 _RECURRING_EVENTS = ("pre-upgrade", "post-upgrade", "pre-rollback", "post-rollback", "test")
 
 
+def _scratch_for_hooks(res: Resource, ctx: RuleContext) -> bool:
+    """True when only hook pods mount the claim: scratch space that is meant to start empty."""
+    if ctx.chart is None:
+        return False
+    refs = references_of(ctx.chart)
+    users = refs.users(refs.key_of(res))
+    return bool(users) and all(site.resource.hook is not None for site, _ in users)
+
+
 @rule("HK213", "hook-pvc-recreated", Severity.WARNING)
 def hook_pvc_recreated(res: Resource, ctx: RuleContext) -> Iterator[Violation]:
     """## What it does
     Flags a `PersistentVolumeClaim` that is a hook of an upgrade, rollback or test event and
-    keeps `before-hook-creation` (Helm's default when no delete policy is given).
+    keeps `before-hook-creation` (Helm's default when no delete policy is given). Not flagged:
+    a claim that only hook pods mount (scratch space for the hooks, meant to start empty).
 
     ## Why is this bad?
     `before-hook-creation` deletes the previous object just before the hook is created again
@@ -284,7 +295,7 @@ def hook_pvc_recreated(res: Resource, ctx: RuleContext) -> Iterator[Violation]:
     if policies is None or A.DEFAULT_DELETE_POLICY not in policies:
         return
     recurring = [e for e in dict.fromkeys(hook.events) if e in _RECURRING_EVENTS]
-    if not recurring:
+    if not recurring or _scratch_for_hooks(res, ctx):
         return
     how = "Helm's default `before-hook-creation`" if not hook.delete_policies else "`before-hook-creation`"
     span = next((t.span for t in hook.event_tokens if t.value in recurring), hook.annotation.content_span)

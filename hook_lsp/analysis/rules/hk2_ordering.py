@@ -37,7 +37,7 @@ def _plain(site: Site) -> bool:
     res = site.resource
     if res.document.problem is not None or res.document.partial:
         return False  # annotations after a syntax error are unseen
-    return res.hook is None and not res.annotations_dynamic and res.annotation(A.HOOK) is None
+    return not res.meant_as_hook and not res.annotations_dynamic and res.annotation(A.HOOK) is None
 
 
 def _kept(site: Site) -> bool:

@@ -138,8 +138,8 @@ def command_fails_on_rerun(res: Resource, ctx: RuleContext) -> Iterator[Violatio
         hook = unit.script.resource
         commands = unit.shell.commands
         for i, cmd in enumerate(commands):
-            if not _fatal(cmd) or cmd.guarded:
-                continue  # a command run under a condition was thought about: not judged
+            if not _fatal(cmd) or cmd.guarded or cmd.exists_guarded:
+                continue  # a command run under a condition (or after a probe) was thought about
             message = fixes = None
             if cmd.name == "kubectl":
                 verb, at = _kubectl_verb(cmd)
@@ -214,8 +214,8 @@ _KUBECTL_SHORT = {"cm": "configmap", "sa": "serviceaccount", "ns": "namespace"}
 
 def _checks_existence(cmd: Command, kind: str | None) -> bool:
     """A `kubectl get` of that type whose status the script tests (condition, `||`, `!`)."""
-    if cmd.name != "kubectl" or cmd.nested or not (cmd.tolerated or cmd.and_left):
-        return False
+    if cmd.name != "kubectl" or not (cmd.tolerated or cmd.and_left):
+        return False  # (`nested`: `$(kubectl get ...)` in a test or an assignment counts too)
     verb, at = _kubectl_verb(cmd)
     if verb not in ("get", "describe"):
         return False
@@ -223,9 +223,43 @@ def _checks_existence(cmd: Command, kind: str | None) -> bool:
     return kind is None or other is None or other == kind
 
 
+#: Commands that pass their input through (logging it): their status says nothing about the
+#: command that feeds them. Filters that test their input (`grep -q`) are checks, not listed.
+_PASS_THROUGH = frozenset({"tee", "cat", "logger", "ts"})
+
+
+def _piped_into_pass_through(unit: ScriptUnit) -> tuple[Command, Command] | None:
+    """A work command piped into `tee`/`cat`... that ends the pipeline, without pipefail."""
+    commands = unit.shell.commands
+    script = unit.script.text.text
+    if "pipefail" in script or unit.script.template.text.count("pipefail"):
+        return None
+    for i, cmd in enumerate(commands):
+        if not cmd.piped_out or cmd.nested or cmd.tolerated or not _is_work(cmd):
+            continue
+        j = i + 1
+        while j < len(commands) and commands[j].piped_in and commands[j].piped_out:
+            j += 1
+        if j >= len(commands) or not commands[j].piped_in:
+            continue
+        sink = commands[j]
+        if sink.name not in _PASS_THROUGH or sink.tolerated or sink.and_left:
+            continue
+        if sink.tail or sink.errexit is True:
+            return cmd, sink
+    return None
+
+
+#: kubectl verbs that only read or print: a diagnostic step (`kubectl logs` after a failed
+#: install), not work whose failure means the hook failed.
+_KUBECTL_READ_VERBS = frozenset("logs get describe top events version cluster-info explain api-resources".split())
+
+
 def _is_work(cmd: Command) -> bool:
     if cmd.name == "kubectl" and _kubectl_verb(cmd)[0] == "delete":
         return False  # cleanup: usually meant to go on when the object is already gone
+    if cmd.name == "kubectl" and _kubectl_verb(cmd)[0] in _KUBECTL_READ_VERBS:
+        return False
     if cmd.name in WORK_COMMANDS or "migrat" in cmd.name:
         return True
     return cmd.name in _RUNTIMES and any("migrat" in (a or "") for a in cmd.static_args[:3])
@@ -269,7 +303,10 @@ def shell_failure_masked(res: Resource, ctx: RuleContext) -> Iterator[Violation]
     Flags a hook script without `set -e` in which a command that does the hook's work
     (a database or cluster client, `curl`, a migration tool) can fail while a later command
     decides the script's exit status. `kubectl delete` is not counted: cleanup scripts usually
-    mean to go on when an object is already gone.
+    mean to go on when an object is already gone; nor are `kubectl logs`, `get`, `describe`
+    and other verbs that only read (a diagnostic step). Also flagged: such a command piped
+    into `tee`, `cat` or `logger` at the end of the script or under `set -e`, without
+    `set -o pipefail` (the pipeline's status is that of `tee`).
 
     ## Why is this bad?
     A shell script exits with the status of its last command. Without `set -e` (or
@@ -296,6 +333,16 @@ def shell_failure_masked(res: Resource, ctx: RuleContext) -> Iterator[Violation]
         commands = unit.shell.commands
         masked = unit.script.template.masked
         text = unit.script.text
+        piped = _piped_into_pass_through(unit)
+        if piped is not None:
+            cmd, sink = piped
+            yield ctx.violation(
+                span_of(unit, cmd.name_start, cmd.name_end),
+                f"A failure of `{cmd.name}` does not fail this hook: it is piped into `{sink.name}`, and a "
+                f"pipeline's status is that of its last command (no `set -o pipefail`){where(unit)}",
+                related=related(unit),
+            )
+            continue
         for i, cmd in enumerate(commands):
             if cmd.errexit is not False or cmd.nested or cmd.tolerated or cmd.and_left or cmd.piped_out or cmd.tail:
                 continue

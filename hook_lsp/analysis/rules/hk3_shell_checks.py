@@ -113,7 +113,8 @@ def curl_http_errors_ignored(res: Resource, ctx: RuleContext) -> Iterator[Violat
     curl exits 0 for any HTTP response, including `404` and `500`. A hook that registers,
     migrates or triggers something over HTTP succeeds even when the server refused, and Helm
     carries on as if it had worked. Commands that read the status themselves
-    (`-w '%{http_code}'`) and checks inside `if`/`until` conditions are not flagged.
+    (`-w '%{http_code}'`), checks inside `if`/`until` conditions, and `-X DELETE` requests
+    (cleanup, where a `404` for an object already gone is meant to pass) are not flagged.
 
     ## Example
     ```yaml
@@ -137,6 +138,8 @@ def curl_http_errors_ignored(res: Resource, ctx: RuleContext) -> Iterator[Violat
                 continue
             if cmd.has_option("w", ("--write-out",), takes_arg="odHXuAeTFbcKmrxyYzECDPQtU"):
                 continue
+            if _deletes(cmd):
+                continue  # cleanup: a 404 for an object already gone is meant to pass
             yield ctx.violation(
                 span_of(unit, cmd.name_start, cmd.name_end),
                 "`curl` exits 0 on HTTP errors (404, 500...) without `--fail`, so this hook succeeds even "
@@ -144,6 +147,17 @@ def curl_http_errors_ignored(res: Resource, ctx: RuleContext) -> Iterator[Violat
                 insert_fix(unit, cmd.name_end, " --fail", "Add `--fail`"),
                 related=related(unit),
             )
+
+
+def _deletes(cmd) -> bool:
+    """`curl -X DELETE ...` (also `-XDELETE`, `--request DELETE`, `--request=DELETE`)."""
+    args = cmd.static_args
+    for i, v in enumerate(args):
+        if v in ("-X", "--request") and i + 1 < len(args) and (args[i + 1] or "").upper() == "DELETE":
+            return True
+        if v is not None and v.upper() in ("-XDELETE", "--REQUEST=DELETE"):
+            return True
+    return False
 
 
 def _image_is_busybox(unit: ScriptUnit) -> bool:

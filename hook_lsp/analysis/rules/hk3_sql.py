@@ -4,7 +4,8 @@ The SQL comes from `scripts.analyse`: heredocs and ``-c``/``-e`` arguments of ``
 ``mysql`` and ``mariadb``, and ``.sql`` files a hook mounts from a ConfigMap of the chart. It
 is read with pglast (PostgreSQL) or sqlglot (MySQL/MariaDB); a script that does not parse is
 skipped. SQL whose client failure the shell tolerates on purpose (``psql -c ... || true``) is
-not judged. Each message says why this hook runs again (`scripts.explain`); when a second run
+not judged, nor SQL run only after the script probed for the object (``if psql -lqt | grep -qw
+app; then exit 0; fi``, ``probe || psql -c ...``; see `scripts.guards`). Each message says why this hook runs again (`scripts.explain`); when a second run
 is only possible rather than part of normal use, the finding is information, not a warning.
 """
 
@@ -33,6 +34,8 @@ def _findings(res: Resource, ctx: RuleContext, kind: str) -> Iterator[tuple[Scri
     for unit in units_for(res, ctx.template, ctx.chart):
         if unit.sql is None or unit.script.tolerated:
             continue
+        if unit.client_command is not None and unit.client_command.exists_guarded:
+            continue  # runs only after the script probed that the object is not there yet
         for finding in unit.sql[0]:
             if finding.kind == kind and not _guard_may_be_templated(unit, finding):
                 yield unit, finding

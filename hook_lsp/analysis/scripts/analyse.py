@@ -247,10 +247,15 @@ def _container_units(ctx: _Ctx) -> None:
         dialect = SQL_CLIENTS[name]
         short, long = _SQL_OPTIONS[name]
         items = argv.items
+        fshort, flong = _FILE_OPTIONS.get(name, ((), ()))
         for i in range(1, len(items) - 1):
             if items[i] is not None and items[i].text in short + long and items[i + 1] is not None:
                 script = Script("sql", dialect, items[i + 1], ctx.template, ctx.res, ctx.container, client=name, origin="command")
                 _add_sql(ctx, script, None)
+            elif items[i] is not None and items[i].text in fshort + flong and items[i + 1] is not None:
+                # `command: ["psql", "-f", "/sql/schema.sql"]`: a file of a mounted ConfigMap.
+                base = Script("sql", dialect, items[i + 1], ctx.template, ctx.res, ctx.container, client=name)
+                _configmap_script(ctx, items[i + 1].text.strip(), "sql", dialect, base, 0)
 
 
 #: Units of hooks analysed without a chart, by resource (least recently used first).

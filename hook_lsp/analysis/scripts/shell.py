@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from ..template_mask import MaskedTemplate
+from . import guards
 from .mapped import MappedText
 
 
@@ -82,6 +83,9 @@ class Command:
     guarded: bool = False
     #: `set -e` is in force: True, False, or None when unknown (template-injected lines before).
     errexit: bool | None = False
+    #: Runs only after an existence probe said "not there yet" (`probe || create`, a branch of
+    #: `if probe`, or anything after `if probe; then exit 0; fi`), see `guards`.
+    exists_guarded: bool = False
 
     @property
     def static_args(self) -> list[str | None]:
@@ -128,6 +132,12 @@ class _Walker:
         self.source = source
         self.commands: list[Command] = []
         self.guard_depth = 0
+        #: Depth of existence-probe guards around the current statement (see `guards`).
+        self.exists_depth = 0
+        #: Variables holding a probe's output or status (`x=$(kubectl get ...)`, `rc=$?`).
+        self.probe_vars: set[str] = set()
+        #: The statement just walked ran a probe (for a following `$?`).
+        self.prev_probe = False
         self.bashisms: list[tuple[str, int, int]] = []
         if len(source) == len(text.text):
             self.char_of = None
@@ -154,8 +164,50 @@ class _Walker:
 
     def statements(self, nodes, tolerated: bool, tail: bool, nested: bool) -> None:
         stmts = [n for n in nodes if n.is_named and n.type not in ("comment", "heredoc_body")]
-        for i, n in enumerate(stmts):
-            self.statement(n, tolerated, tail and i == len(stmts) - 1, nested)
+        depth = self.exists_depth
+        try:
+            for i, n in enumerate(stmts):
+                self._note_probe_variable(n)
+                leaves = self._probe_then_exit(n)
+                self.statement(n, tolerated, tail and i == len(stmts) - 1, nested)
+                if leaves:
+                    self.exists_depth += 1  # the rest runs only when the probe found nothing
+                self.prev_probe = n.type in ("command", "pipeline", "redirected_statement") and guards.is_probe_text(
+                    self.raw(n)
+                )
+        finally:
+            self.exists_depth = depth
+
+    def _probe_condition(self, text: str) -> bool:
+        return guards.tests_probe(text, self.probe_vars) or (self.prev_probe and guards.tests_status(text))
+
+    def _note_probe_variable(self, node) -> None:
+        name = guards.assigned_name(node, self.raw)
+        if name and self._probe_condition(self.raw(node)):
+            self.probe_vars.add(name)
+
+    def _probe_then_exit(self, node) -> bool:
+        """`if probe; then exit 0; fi` or `probe && exit 0` (also with `$?` of the line before)."""
+        if node.type == "if_statement":
+            conds = node.children_by_field_name("condition")
+            body = [c for c in node.children if c.is_named and c not in conds and c.type not in ("elif_clause", "else_clause")]
+            return (
+                any(self._probe_condition(self.raw(c)) for c in conds)
+                and any(guards.leaves_when_done(b, self.raw) for b in body)
+            )
+        if node.type == "list":
+            kids = [c for c in node.children if c.type != "comment"]
+            if len(kids) >= 3 and kids[1].type == "&&":
+                return self._probe_condition(self.raw(kids[0])) and guards.leaves_when_done(kids[2], self.raw)
+        return False
+
+    def exists_guarded(self, fn, *args) -> None:
+        """Run a walk step whose commands run only after a probe (`probe || create`, `if probe`)."""
+        self.exists_depth += 1
+        try:
+            fn(*args)
+        finally:
+            self.exists_depth -= 1
 
     def guarded(self, fn, *args) -> None:
         """Run a walk step whose commands only run under a condition."""
@@ -183,7 +235,10 @@ class _Walker:
                     self.statement(left, True, False, nested)
                 else:
                     self._and_left(left, tolerated, nested)
-                self.guarded(self.statement, right, tolerated, tail, nested)
+                if op == "||" and self._probe_condition(self.raw(left)):
+                    self.exists_guarded(self.guarded, self.statement, right, tolerated, tail, nested)
+                else:
+                    self.guarded(self.statement, right, tolerated, tail, nested)
             else:
                 self.statements(kids, tolerated, tail, nested)
         elif t == "pipeline":
@@ -196,9 +251,24 @@ class _Walker:
             self.statements(node.children, True, False, nested)
         elif t in ("if_statement", "elif_clause"):
             conds = node.children_by_field_name("condition")
+            probing = any(self._probe_condition(self.raw(c)) for c in conds)
+            # `if ! probe; then create`, `if [ -z "$(catalog query)" ]; then create`: the branch
+            # runs when the object is missing. After a mere readiness check it runs every time.
+            existence = any(
+                guards.tests_existence(self.raw(c), self.probe_vars)
+                or (self.prev_probe and guards.tests_status(self.raw(c)))
+                for c in conds
+            )
             self.statements(conds, True, False, nested)
             body = [c for c in node.children if c.is_named and c not in conds]
-            self.guarded(self.statements, body, tolerated, tail, nested)
+            then = [c for c in body if c.type not in ("elif_clause", "else_clause")]
+            rest = [c for c in body if c.type in ("elif_clause", "else_clause")]
+            step = self.exists_guarded if existence else (lambda fn, *a: fn(*a))
+            step(self.guarded, self.statements, then, tolerated, tail, nested)
+            # The `else` of any probe runs only when the probe failed: the object is missing.
+            step = self.exists_guarded if probing else (lambda fn, *a: fn(*a))
+            for clause in rest:
+                step(self.guarded, self.statements, [clause], tolerated, tail, nested)
         elif t == "else_clause":
             self.guarded(self.statements, node.children, tolerated, tail, nested)
         elif t in ("while_statement", "until_statement"):
@@ -272,6 +342,7 @@ class _Walker:
             tail=tail,
             nested=nested,
             guarded=self.guard_depth > 0,
+            exists_guarded=self.exists_depth > 0,
         )
         for red in list(redirects) + [c for c in node.children if c.type.endswith("redirect")]:
             if red.type == "heredoc_redirect":
