@@ -1,7 +1,8 @@
-"""The knowledge tables behind hover and completion: complete, cited, free of the known myths,
-and the only source of the prose the server shows.
+"""The knowledge tables behind hover and completion: complete, each sentence tied to a section of
+the shipped guide (docs/helm-hooks.md), free of the known myths, and the only source of the prose
+the server shows.
 
-Myths are the reference's "Tutorial claims" (a)-(e) (hook-semantics §5): no rollback without
+Myths are claims common in tutorials that Helm's source contradicts: no rollback without
 `--atomic`/`--rollback-on-failure`; a failed post-install/post-upgrade hook marks the release
 failed; a failed pre-delete hook leaves it `uninstalling`; Helm and Kubernetes do not stop a hung
 Job; test hooks honour delete policies.
@@ -31,10 +32,12 @@ from hook_lsp.knowledge import (
     scaffolds,
     weights,
 )
+from hook_lsp.analysis.rules.registry import REGISTRY
+from hook_lsp.knowledge import guide
 from hook_lsp.knowledge.facts import DOCS_HOOKS, DOCS_TESTS, Fact
 
 ROOT = Path(__file__).resolve().parent.parent
-REFERENCE = ROOT.parent / "shared" / "reference" / "helm-hook-semantics.md"
+GUIDE = ROOT / "docs" / "helm-hooks.md"
 CORPUS = ROOT.parent / "shared" / "corpus"
 MODULES = (events, policies, weights, kinds_text, keys, scaffolds)
 
@@ -90,45 +93,84 @@ def test_every_event_policy_and_key_has_a_doc():
     assert set(kinds_text.WAIT_FACTS) >= {"Job", "Pod"}
 
 
-def test_every_fact_cites_a_section_of_the_reference():
-    headings = set()
-    if REFERENCE.is_file():
-        for line in REFERENCE.read_text(encoding="utf-8").splitlines():
-            m = re.match(r"#+ (\d+(?:\.\d+)?)[ .]", line)
-            if m:
-                headings.add(m.group(1))
-        # Numbered items inside a section (§1.2.5, §9.9) cite the section they are in.
+def test_every_fact_cites_a_section_of_the_guide():
     facts = all_facts()
     assert len(facts) > 40
+    shown = guide_anchors_in_docs()
     for fact in facts:
-        cited = re.findall(r"§(\d+(?:\.\d+)*)", fact.section)
+        cited = guide.anchors(fact.section)
         assert cited, fact.text
-        for section in cited:
-            parts = section.split(".")
-            if headings:
-                assert ".".join(parts[:2]) in headings or parts[0] in headings, (section, fact.text)
+        assert set(cited) <= shown, (cited, fact.text)
 
 
-def test_every_rerun_reason_cites_the_reference_or_kubernetes():
-    headings = set()
-    if REFERENCE.is_file():
-        for line in REFERENCE.read_text(encoding="utf-8").splitlines():
-            m = re.match(r"#+ (\d+(?:\.\d+)?)[ .]", line)
-            if m:
-                headings.add(m.group(1))
+def test_every_rerun_reason_cites_the_guide_or_kubernetes():
+    shown = guide_anchors_in_docs()
     declared = [v for v in vars(reruns).values() if isinstance(v, reruns.Reason)]
     assert set(declared) == set(reruns.REASONS) and len(declared) >= 10
     for reason in reruns.REASONS:
-        cited = re.findall(r"§(\d+(?:\.\d+)*)", reason.section)
-        assert cited, reason.template
-        for section in cited:
-            if headings:
-                parts = section.split(".")  # §9.3 is item 3 of §9
-                assert ".".join(parts[:2]) in headings or parts[0] in headings, (section, reason.template)
+        cited = guide.anchors(reason.section)
+        assert cited and set(cited) <= shown, reason.template
     # Retries and restarts are Kubernetes behaviour; their citations say so.
     for reason in (reruns.RETRY_DEFAULT, reruns.RETRY, reruns.RESTART_IN_PLACE, reruns.POD_RESTART):
-        assert "Kubernetes" in reason.section, reason.template
+        assert "#kubernetes" in reason.section, reason.template
     assert reruns.RETRY_DEFAULT.format(limit=reruns.DEFAULT_BACKOFF_LIMIT).count("6") == 2
+
+
+def guide_anchors_in_docs() -> set[str]:
+    """Anchors of the shipped guide: ``<a id="x"></a>`` right above a ``## `` heading whose text is
+    the section's title in `guide.SECTIONS`."""
+    lines = GUIDE.read_text(encoding="utf-8").splitlines()
+    found = set()
+    for i, line in enumerate(lines[:-1]):
+        m = re.fullmatch(r'<a id="([a-z0-9-]+)"></a>', line)
+        if m:
+            assert lines[i + 1] == f"## {guide.SECTIONS[m.group(1)]}", (m.group(1), lines[i + 1])
+            found.add(m.group(1))
+    return found
+
+
+def test_the_guide_has_every_section_and_each_statement_links_helm_source():
+    assert guide_anchors_in_docs() == set(guide.SECTIONS)
+    text = GUIDE.read_text(encoding="utf-8")
+    links = re.findall(r"https://github\.com/helm/helm/(?:blob|tree)/(v\d+\.\d+\.\d+)/", text)
+    assert len(links) > 60 and {"v3.21.4", "v4.2.4"} <= set(links)
+    # Every section links Helm's source at a tag, except the summary table and Kubernetes' part.
+    for part in re.split(r'<a id="', text)[1:]:
+        anchor = part.split('"', 1)[0]
+        if anchor not in ("kubernetes", "helm-3-vs-4", "subcharts-and-crds"):
+            assert "github.com/helm/helm/" in part, anchor
+    # Links inside the guide point at its own anchors.
+    for target in re.findall(r"\]\(#([a-z0-9-]+)\)", text):
+        assert target in guide.SECTIONS, target
+
+
+SECTION_LINK = re.compile(r"helm-hooks\.md#([a-z0-9-]+)")
+RULE_LINK = re.compile(r"rules\.md#([a-z0-9-]+)")
+
+
+def test_every_link_into_the_docs_names_an_existing_anchor():
+    """Rule docstrings, knowledge, docs pages: a cited section or rule anchor that does not exist fails."""
+    sections = guide_anchors_in_docs()
+    rule_anchors = {guide.rule_anchor(r.code, r.name) for r in REGISTRY.values()}
+    sources = [*sorted((ROOT / "hook_lsp").rglob("*.py")), *sorted((ROOT / "docs").rglob("*.md")), ROOT / "README.md"]
+    cited = 0
+    for path in sources:
+        text = path.read_text(encoding="utf-8")
+        for anchor in SECTION_LINK.findall(text):
+            assert anchor in sections, (path.name, anchor)
+            cited += 1
+        for anchor in RULE_LINK.findall(text):
+            assert anchor in rule_anchors, (path.name, anchor)
+    assert cited > 30
+    for r in REGISTRY.values():
+        assert f"## {r.code} {r.name}" in (ROOT / "docs" / "rules.md").read_text(encoding="utf-8")
+
+
+def test_no_section_sign_or_research_notes_anywhere_in_the_product():
+    for path in [*sorted((ROOT / "hook_lsp").rglob("*.py")), *sorted((ROOT / "docs").rglob("*.md"))]:
+        text = path.read_text(encoding="utf-8")
+        assert "\u00a7" not in text, path
+        assert "hook-semantics" not in text and "shared/reference" not in text, path
 
 
 def test_helm3_differences_are_stated_in_helm4_text():

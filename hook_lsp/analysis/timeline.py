@@ -3,9 +3,9 @@
 `timeline(chart, operation)` returns plain data (`Timeline` → `Step` → `TimelineHook`) for
 install, upgrade, rollback, uninstall and test: the hooks of each event in Helm's exact order
 (`Chart.order`: weight, then name, then kind, then file — across subcharts, which Helm sorts
-globally, reference §3.1, §7), the step where the chart's own resources are applied or deleted,
-what Helm waits for at each step (§3.3, §6 ``--wait``), and when each hook object is deleted
-(§4.3: ``before-hook-creation`` just before that hook is created, ``hook-failed`` right after it
+globally), the step where the chart's own resources are applied or deleted,
+what Helm waits for at each step (#waiting, #lifecycle ``--wait``), and when each hook object is deleted
+(#deletion: ``before-hook-creation`` just before that hook is created, ``hook-failed`` right after it
 fails, ``hook-succeeded`` only after *all* hooks of the event succeeded, in reverse order).
 `hook_positions` gives one hook's place ("pre-upgrade 2/4 · weight -5 · after db-backup") for
 code lenses and inlay hints. Everything is computed on request from the cached chart order.
@@ -17,6 +17,7 @@ import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from ..knowledge import versions
 from ..knowledge.kinds import NEVER_DELETED_KINDS
 from .chart import Chart, HookEntry
 from .hook_model import Resource, TemplateAnalysis
@@ -50,11 +51,11 @@ class TimelineHook:
     weight: int | None
     #: The subchart that renders it ("" for the chart itself).
     subchart: str
-    #: What Helm waits for after creating it (§3.3).
+    #: What Helm waits for after creating it (#waiting).
     waits_for: str
-    #: Effective delete policies (§4.2); None when templated.
+    #: Effective delete policies (#delete-policies); None when templated.
     delete_policies: list[str] | None
-    #: When this hook's object is deleted, one sentence per policy (§4.3).
+    #: When this hook's object is deleted, one sentence per policy (#deletion).
     deletion: list[str]
     #: Rendered only under a condition (an ``if`` on values): it may not exist at all.
     conditional: bool = False
@@ -98,7 +99,7 @@ class Timeline:
 
 
 def _waits_for(kind: str | None) -> str:
-    # §3.3: only Job and Pod are watched; every other kind counts as ready once created.
+    # #waiting: only Job and Pod are watched; every other kind counts as ready once created.
     if kind == "Job":
         return "the Job to be Complete (fails on Failed or at --timeout)"
     if kind == "Pod":
@@ -109,21 +110,21 @@ def _waits_for(kind: str | None) -> str:
 def _deletion(entry: HookEntry, policies: list[str] | None, helm3: bool) -> list[str]:
     kind = entry.resource.kind
     if kind in NEVER_DELETED_KINDS:
-        return ["never deleted: Helm does not delete CustomResourceDefinition hooks (§4.3)"]
+        return ["never deleted: Helm does not delete CustomResourceDefinition hooks"]
     if policies is None:
         return ["delete policy is templated: unknown"]
     out = []
     if "before-hook-creation" in policies:
         wait = "waits for it to be gone" if helm3 else "does not wait for it to be gone unless --wait"
-        out.append(f"before-hook-creation: the previous object is deleted just before this one is created; Helm {wait} (§4.3)")
+        out.append(f"before-hook-creation: the previous object is deleted just before this one is created; Helm {wait}")
     if "hook-succeeded" in policies:
         out.append(
-            f"hook-succeeded: deleted only after every {entry.event} hook succeeded, in reverse order (§4.3)"
+            f"hook-succeeded: deleted only after every {entry.event} hook succeeded, in reverse order"
         )
     if "hook-failed" in policies:
-        out.append("hook-failed: deleted right after it fails or times out (§4.3)")
+        out.append("hook-failed: deleted right after it fails or times out")
     if not out:
-        out.append("kept: no policy deletes it, and `helm uninstall` never removes hook objects (§6)")
+        out.append("kept: no policy deletes it, and `helm uninstall` never removes hook objects")
     return out
 
 
@@ -176,7 +177,7 @@ def _entry_hook(chart: Chart, e: HookEntry, position: int, total: int, certain: 
         subchart=_subchart(chart, e.path),
         waits_for=_waits_for(res.kind),
         delete_policies=policies,
-        deletion=_deletion(e, policies, chart.helm_version == "3"),
+        deletion=_deletion(e, policies, versions.is_helm3(chart.helm_version)),
         conditional=bool(hook and hook.annotation.conditional),
         origin=hook.annotation.origin if hook else "yaml",
         order_certain=certain,
@@ -201,7 +202,7 @@ def event_hooks(chart: Chart, event: str) -> list[TimelineHook]:
 
 def _hook_step(chart: Chart, event: str) -> Step:
     hooks = event_hooks(chart, event)
-    refs = ["§3.1", "§3.2", "§3.3", "§4.3"]
+    refs = ["#order", "#running", "#waiting", "#deletion"]
     if not hooks:
         return Step("hooks", f"{event} hooks: none", "nothing", refs, event)
     return Step(
@@ -222,12 +223,12 @@ def _cleanup_step(event: str, hooks: list[TimelineHook]) -> Step | None:
         "cleanup",
         f"after all {event} hooks succeeded: delete the hook-succeeded ones, last first",
         "nothing",
-        ["§4.3"],
+        ["#deletion"],
         event,
         list(reversed(doomed)),
     )
     step.notes.append(
-        "if a later hook fails, the hook-succeeded hooks that already ran are deleted too (Helm >= 3.19) (§4.3)"
+        "if a later hook fails, the hook-succeeded hooks that already ran are deleted too (Helm >= 3.19)"
     )
     return step
 
@@ -241,8 +242,8 @@ def _resources_step(operation: str, helm3: bool) -> Step:
             "resources",
             "delete the chart's resources (hook objects are not part of the release and are left alone)",
             waits,
-            ["§6"],
-            notes=["resources annotated `helm.sh/resource-policy: keep` are kept (§6)"],
+            ["#lifecycle"],
+            notes=["resources annotated `helm.sh/resource-policy: keep` are kept"],
         )
     verb = {"install": "create", "upgrade": "update (three-way merge)", "rollback": "restore"}[operation]
     if helm3:
@@ -252,14 +253,14 @@ def _resources_step(operation: str, helm3: bool) -> Step:
             "nothing by default (--wait=hookOnly: post hooks start as soon as the API calls return); "
             "with --wait / --rollback-on-failure, until resources are ready"
         )
-    return Step("resources", f"{verb} the chart's resources", waits, ["§6", "§5"])
+    return Step("resources", f"{verb} the chart's resources", waits, ["#lifecycle", "#failures"])
 
 
 def timeline(chart: Chart, operation: str = "install") -> Timeline:
     """The ordered steps of ``operation`` for ``chart`` (see the module docstring)."""
     if operation not in _PLAN:
         raise ValueError(f"unknown operation {operation!r}; one of {', '.join(OPERATIONS)}")
-    helm3 = chart.helm_version == "3"
+    helm3 = versions.is_helm3(chart.helm_version)
     steps: list[Step] = []
     notes: list[str] = []
     pre, middle, post = _PLAN[operation]
@@ -269,15 +270,15 @@ def timeline(chart: Chart, operation: str = "install") -> Timeline:
                 "crds",
                 "create the CRDs of crds/ (existing ones are skipped)",
                 "up to 60 s for them to be established" if helm3 else "nothing unless --wait (Helm 4 hookOnly)",
-                ["§7"],
+                ["#subcharts-and-crds"],
             )
         )
     if operation == "upgrade" and _has_crds(chart.root):
-        notes.append("crds/ is not touched by upgrade (§7)")
+        notes.append("crds/ is not touched by upgrade")
     if operation == "rollback":
-        notes.append("rollback runs the hooks stored in the target revision, as they were rendered then (§6)")
+        notes.append("rollback runs the hooks stored in the target revision, as they were rendered then")
     if operation in ("uninstall", "test"):
-        notes.append("uses the hooks stored in the last revision (§6)")
+        notes.append("uses the hooks stored in the last revision")
     for event in (pre, middle, post):
         if event is None:
             continue

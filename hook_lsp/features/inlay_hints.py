@@ -31,7 +31,7 @@ def inlay_hints(ls: HookLanguageServer, params: types.InlayHintParams) -> list[t
                 position=pos,
                 label="  ".join(p.label for p in places),
                 padding_left=True,
-                tooltip="Where Helm runs this hook (weight, then name, then kind; reference §3.1)",
+                tooltip="Where Helm runs this hook (weight, then name, then kind; guide #order)",
             )
         )
     return hints

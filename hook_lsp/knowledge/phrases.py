@@ -26,6 +26,10 @@ KIND_TITLE = "**`{kind}` hook**: what Helm waits for"
 SCRIPT_RERUN_TITLE = "**Why this hook's script runs again**"
 
 DOCS_LINK = "[Helm docs: Chart Hooks]({url})"
+#: The paragraph of links to the guide sections a hover's sentences come from.
+GUIDE_LINKS = "hook-lsp guide: {links}"
+GUIDE_LINK = "[{title}]({url})"
+LINK_SEPARATOR = " · "
 TESTS_LINK = "[Helm docs: Chart Tests]({url})"
 
 #: Label of an annotation-block scaffold; `{label}` is the scaffold's label.

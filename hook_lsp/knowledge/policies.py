@@ -1,8 +1,8 @@
-"""What each delete policy and output-log policy does, and when (reference §4).
+"""What each delete policy and output-log policy does, and when.
 
 Sentences for `helm.sh/hook-delete-policy` and `helm.sh/hook-output-log-policy` values. Helm 3
 waits for a `before-hook-creation` deletion to finish; Helm 4 does not under its default wait
-strategy (§4.3).
+strategy (#deletion).
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ DELETE_POLICY_DOCS: dict[str, PolicyDoc] = {
                 Fact(
                     "Just before this hook is created, Helm deletes the object left by an earlier run (same kind, "
                     "namespace and name). Helm 4 does not wait for it to be gone unless `--wait` is given.",
-                    "§4.3",
+                    "#deletion",
                     helm3="Just before this hook is created, Helm deletes the object left by an earlier run (same "
                     "kind, namespace and name) and waits until it is gone, up to `--timeout`.",
                     helm3_note="it waits until the old object is gone, up to `--timeout`",
@@ -38,7 +38,7 @@ DELETE_POLICY_DOCS: dict[str, PolicyDoc] = {
                 Fact(
                     "It is the default only while the annotation is absent: list it explicitly next to any "
                     "other policy.",
-                    "§4.2",
+                    "#delete-policies",
                 ),
             ),
         ),
@@ -50,12 +50,12 @@ DELETE_POLICY_DOCS: dict[str, PolicyDoc] = {
                     "Deleted once *all* hooks of this event have succeeded (in reverse order), not right after "
                     "this one: a ServiceAccount or Role used by a later hook of the same event stays until then. "
                     "Since Helm 3.19 it is also deleted when a later hook of the event fails.",
-                    "§4.3",
+                    "#deletion",
                 ),
                 Fact(
                     "Without `before-hook-creation` next to it, an object left by a failed run is still there on "
                     "the next run.",
-                    "§4.2, §9.2",
+                    "#delete-policies",
                     helm3="Without `before-hook-creation` next to it, an object left by a failed run is still there "
                     "on the next run, which then fails with `already exists`.",
                     helm3_note="the next run fails with `already exists`",
@@ -70,29 +70,29 @@ DELETE_POLICY_DOCS: dict[str, PolicyDoc] = {
                     "Deleted right after this hook fails, a timeout included; Helm does not stop a failed or "
                     "hung Job in any other way. Its pod logs go with it: `helm.sh/hook-output-log-policy: "
                     "hook-failed` prints them first (Helm 3.18 and later).",
-                    "§3.4, §4.3, §4.4",
+                    "#timeout, #deletion, #output-logs",
                 ),
             ),
         ),
     )
 }
 
-#: A value that is not one of the three (§4.2).
+#: A value that is not one of the three (#delete-policies).
 UNKNOWN_DELETE_POLICY = Fact(
     "Not a delete policy: Helm ignores it without an error, and because the annotation is set, the default "
     "`before-hook-creation` no longer applies.",
-    "§4.2",
+    "#delete-policies",
 )
 
-#: Any value switches the default off (§4.2).
+#: Any value switches the default off (#delete-policies).
 DEFAULT_SWITCHED_OFF = Fact(
     "Without this annotation Helm uses `before-hook-creation`; any value at all, even a typo or `\"\"`, switches "
     "that default off.",
-    "§4.2",
+    "#delete-policies",
 )
 
-#: CRDs are never deleted (§4.3).
-NEVER_DELETED = Fact("A `CustomResourceDefinition` hook is never deleted, whatever the policy.", "§4.3")
+#: CRDs are never deleted (#deletion).
+NEVER_DELETED = Fact("A `CustomResourceDefinition` hook is never deleted, whatever the policy.", "#deletion")
 
 OUTPUT_LOG_POLICY_DOCS: dict[str, PolicyDoc] = {
     doc.name: doc
@@ -104,7 +104,7 @@ OUTPUT_LOG_POLICY_DOCS: dict[str, PolicyDoc] = {
                 Fact(
                     "After the hook succeeds, Helm prints the logs of its containers (not init containers) to "
                     "stderr, before any `hook-succeeded` deletion.",
-                    "§4.4",
+                    "#output-logs",
                 ),
             ),
         ),
@@ -115,16 +115,16 @@ OUTPUT_LOG_POLICY_DOCS: dict[str, PolicyDoc] = {
                 Fact(
                     "After the hook fails, Helm prints the logs of its containers (not init containers) to "
                     "stderr, before any `hook-failed` deletion.",
-                    "§4.4",
+                    "#output-logs",
                 ),
             ),
         ),
     )
 }
 
-#: Scope of the log policy (§4.4).
+#: Scope of the log policy (#output-logs).
 OUTPUT_LOG_SCOPE = Fact(
     "Only Job and Pod hooks; on other kinds it does nothing. Not the same as `helm test --logs`.",
-    "§4.4",
+    "#output-logs",
 )
-UNKNOWN_OUTPUT_LOG_POLICY = Fact("Not an output-log policy: Helm ignores it without an error.", "§4.4")
+UNKNOWN_OUTPUT_LOG_POLICY = Fact("Not an output-log policy: Helm ignores it without an error.", "#output-logs")

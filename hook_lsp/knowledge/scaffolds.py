@@ -1,9 +1,9 @@
 """Whole hook resources offered as snippets, with defaults that avoid the known traps.
 
 Every scaffold keeps `before-hook-creation` in its delete policy (any explicit policy switches the
-default off, §4.2; a leftover object breaks the next run, §9.2), and every pod has
+default off, #delete-policies; a leftover object breaks the next run, #delete-policies), and every pod has
 `restartPolicy: Never` and an `activeDeadlineSeconds`, Jobs a small `backoffLimit`: Helm waits
-for Job and Pod hooks up to `--timeout` and never stops them itself (§3.3, §3.4). Snippets use
+for Job and Pod hooks up to `--timeout` and never stops them itself (#waiting, #timeout). Snippets use
 LSP snippet syntax; `$` in them would need escaping, and none is used.
 """
 
@@ -42,10 +42,10 @@ class Scaffold:
 _BOUNDED = Fact(
     "`restartPolicy: Never`, a small `backoffLimit` and an `activeDeadlineSeconds`: Helm waits for the Job "
     "up to `--timeout` and does not stop it.",
-    "§3.3, §3.4",
+    "#waiting, #timeout",
 )
 _KEEPS_DEFAULT = Fact(
-    "`before-hook-creation` stays in the delete policy: any explicit policy switches the default off.", "§4.2"
+    "`before-hook-creation` stays in the delete policy: any explicit policy switches the default off.", "#delete-policies"
 )
 
 _JOB_TAIL = """spec:
@@ -70,7 +70,7 @@ SCAFFOLDS: tuple[Scaffold, ...] = (
             Fact(
                 "Runs before any resource is updated; if it fails the new revision is `failed`, and nothing is "
                 "rolled back unless `--rollback-on-failure` was given.",
-                "§5",
+                "#failures",
                 helm3="Runs before any resource is updated; if it fails the new revision is `failed`, and nothing "
                 "is rolled back unless `--atomic` was given.",
                 helm3_note="the flag is `--atomic`",
@@ -94,7 +94,7 @@ SCAFFOLDS: tuple[Scaffold, ...] = (
         (
             Fact(
                 "Starts once the resources are created, before their pods are ready unless `--wait` is given.",
-                "§6",
+                "#lifecycle",
             ),
             _BOUNDED,
             _KEEPS_DEFAULT,
@@ -113,11 +113,11 @@ SCAFFOLDS: tuple[Scaffold, ...] = (
         "test Pod",
         "`helm test` Pod that must exit 0",
         (
-            Fact("Runs only on `helm test`; Helm waits for the Pod to reach `Succeeded`.", "§3.3, §5"),
+            Fact("Runs only on `helm test`; Helm waits for the Pod to reach `Succeeded`.", "#waiting, #failures"),
             Fact(
                 "Only `before-hook-creation`, so the Pod and its logs stay for `helm test --logs` until the next "
                 "run.",
-                "§4.3, §4.4",
+                "#deletion, #output-logs",
             ),
         ),
         "apiVersion: v1\nkind: Pod\nmetadata:\n  name: {{ .Release.Name }}-${1:test}",
@@ -143,11 +143,11 @@ SCAFFOLDS: tuple[Scaffold, ...] = (
             Fact(
                 "Chart resources do not exist yet when pre-install hooks run: the ServiceAccount of a "
                 "pre-install Job must be a hook too, with a lower weight.",
-                "§9.9",
+                "#order",
             ),
             Fact(
                 "`hook-succeeded` deletes it only after all hooks of the event succeeded, so the Job can use it.",
-                "§4.3",
+                "#deletion",
             ),
             _KEEPS_DEFAULT,
         ),

@@ -32,7 +32,7 @@ def _short_name(name: str) -> str:
 def text(t: Timeline, colour: bool = False) -> str:
     out = [
         _paint(f"helm {t.operation} {t.chart}", "bold", colour)
-        + _paint(f"  (Helm {t.helm_version} order; reference §3.1)", "dim", colour)
+        + _paint(f"  (Helm {t.helm_version} order; guide #order)", "dim", colour)
     ]
     for n, step in enumerate(t.steps, 1):
         refs = " ".join(step.refs)
