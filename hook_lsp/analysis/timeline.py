@@ -32,6 +32,8 @@ _PLAN: dict[str, tuple[str | None, str | None, str | None]] = {
     "uninstall": ("pre-delete", "delete", "post-delete"),
     "test": ("test", None, None),
 }
+#: The operation each event belongs to.
+_OPERATION_OF = {event: op for op, plan in _PLAN.items() for event in plan if event not in (None, "apply", "delete")}
 
 
 @dataclass
@@ -107,7 +109,16 @@ def _waits_for(kind: str | None) -> str:
     return "nothing: ready as soon as it is created"
 
 
-def _deletion(entry: HookEntry, policies: list[str] | None, helm3: bool) -> list[str]:
+def _deletion_wait(operation: str, version: str) -> str:
+    """Whether Helm waits for a policy deletion to finish, for this operation (#deletion-wait)."""
+    if versions.is_helm3(version):
+        return "waits for it to be gone (up to --timeout)"
+    if operation == "test":
+        return "waits for it to be gone (helm test always uses the watcher)"
+    return "does not wait for it to be gone unless --wait, --wait=legacy or --rollback-on-failure is given"
+
+
+def _deletion(entry: HookEntry, policies: list[str] | None, operation: str, version: str) -> list[str]:
     kind = entry.resource.kind
     if kind in NEVER_DELETED_KINDS:
         return ["never deleted: Helm does not delete CustomResourceDefinition hooks"]
@@ -115,14 +126,16 @@ def _deletion(entry: HookEntry, policies: list[str] | None, helm3: bool) -> list
         return ["delete policy is templated: unknown"]
     out = []
     if "before-hook-creation" in policies:
-        wait = "waits for it to be gone" if helm3 else "does not wait for it to be gone unless --wait"
-        out.append(f"before-hook-creation: the previous object is deleted just before this one is created; Helm {wait}")
+        out.append(
+            "before-hook-creation: the previous object (same kind, namespace and name, whichever release made it) "
+            f"is deleted just before this one is created; Helm {_deletion_wait(operation, version)}"
+        )
     if "hook-succeeded" in policies:
         out.append(
             f"hook-succeeded: deleted only after every {entry.event} hook succeeded, in reverse order"
         )
     if "hook-failed" in policies:
-        out.append("hook-failed: deleted right after it fails or times out")
+        out.append("hook-failed: deleted right after it fails or times out (not when creating it failed)")
     if not out:
         out.append("kept: no policy deletes it, and `helm uninstall` never removes hook objects")
     return out
@@ -177,7 +190,7 @@ def _entry_hook(chart: Chart, e: HookEntry, position: int, total: int, certain: 
         subchart=_subchart(chart, e.path),
         waits_for=_waits_for(res.kind),
         delete_policies=policies,
-        deletion=_deletion(e, policies, versions.is_helm3(chart.helm_version)),
+        deletion=_deletion(e, policies, _OPERATION_OF.get(e.event, "install"), chart.helm_version),
         conditional=bool(hook and hook.annotation.conditional),
         origin=hook.annotation.origin if hook else "yaml",
         order_certain=certain,
@@ -215,22 +228,41 @@ def _hook_step(chart: Chart, event: str) -> Step:
     )
 
 
-def _cleanup_step(event: str, hooks: list[TimelineHook]) -> Step | None:
+def _cleanup_step(event: str, hooks: list[TimelineHook], chart: Chart) -> Step | None:
     doomed = [h for h in hooks if h.delete_policies and "hook-succeeded" in h.delete_policies and h.kind not in NEVER_DELETED_KINDS]
-    if not doomed:
+    logged = [h for h in hooks if h.kind in ("Job", "Pod") and "hook-succeeded" in _output_log_policies(chart, h)]
+    if not doomed and not logged:
         return None
     step = Step(
         "cleanup",
         f"after all {event} hooks succeeded: delete the hook-succeeded ones, last first",
         "nothing",
-        ["#deletion"],
+        ["#deletion", "#output-logs"],
         event,
         list(reversed(doomed)),
     )
-    step.notes.append(
-        "if a later hook fails, the hook-succeeded hooks that already ran are deleted too (Helm >= 3.19)"
-    )
+    if logged and versions.at_least(chart.helm_version, "3.18"):
+        step.notes.append(
+            "hook-succeeded output logs are printed here, last hook first, only once every hook of the event "
+            "succeeded: never when a later hook fails"
+        )
+    if doomed:
+        if versions.at_least(chart.helm_version, "3.19"):
+            since = "" if versions.minor_known(chart.helm_version) or not versions.is_helm3(chart.helm_version) else " (since Helm 3.19)"
+            step.notes.append(f"if a later hook fails, the hook-succeeded hooks that already ran are deleted too{since}")
+        else:
+            step.notes.append("if a later hook fails, the hook-succeeded hooks that already ran stay (Helm 3.19 deletes them)")
     return step
+
+
+def _output_log_policies(chart: Chart, hook: TimelineHook) -> list[str]:
+    for e in chart.order(hook.event):
+        if e.path == hook.path and display_name(e.label) == hook.name and e.resource.kind == hook.kind:
+            ann = e.resource.hook.output_log_policy if e.resource.hook else None
+            if ann is not None and ann.known:
+                return [t.value for t in ann.tokens]
+            return []
+    return []
 
 
 def _resources_step(operation: str, helm3: bool) -> Step:
@@ -245,7 +277,14 @@ def _resources_step(operation: str, helm3: bool) -> Step:
             ["#lifecycle"],
             notes=["resources annotated `helm.sh/resource-policy: keep` are kept"],
         )
-    verb = {"install": "create", "upgrade": "update (three-way merge)", "rollback": "restore"}[operation]
+    if helm3:
+        verb = {"install": "create", "upgrade": "update (three-way merge)", "rollback": "restore (three-way merge)"}[operation]
+    else:
+        verb = {
+            "install": "create (server-side apply by default)",
+            "upgrade": "update (server-side apply when the release was applied that way, the default; else three-way merge)",
+            "rollback": "restore (server-side apply when the release was applied that way, the default; else three-way merge)",
+        }[operation]
     if helm3:
         waits = "nothing by default (post hooks start as soon as the API calls return); with --wait, until resources are ready"
     else:
@@ -253,7 +292,19 @@ def _resources_step(operation: str, helm3: bool) -> Step:
             "nothing by default (--wait=hookOnly: post hooks start as soon as the API calls return); "
             "with --wait / --rollback-on-failure, until resources are ready"
         )
-    return Step("resources", f"{verb} the chart's resources", waits, ["#lifecycle", "#failures"])
+    refs = ["#lifecycle", "#failures"] if helm3 else ["#server-side-apply", "#lifecycle", "#failures"]
+    return Step("resources", f"{verb} the chart's resources", waits, refs)
+
+
+#: What a helm process killed while this operation's hooks run leaves behind (#interrupted).
+_INTERRUPTED = {
+    "install": "if helm is killed while hooks run (not a Ctrl-C it can handle), the release stays `pending-install`: "
+    "the next install or upgrade refuses until it is uninstalled",
+    "upgrade": "if helm is killed while hooks run (not a Ctrl-C it can handle), the release stays `pending-upgrade`: "
+    "the next upgrade refuses until it is rolled back",
+    "rollback": "if helm is interrupted while hooks run, the release stays `pending-rollback`: the next upgrade "
+    "refuses until another rollback succeeds",
+}
 
 
 def timeline(chart: Chart, operation: str = "install") -> Timeline:
@@ -279,6 +330,8 @@ def timeline(chart: Chart, operation: str = "install") -> Timeline:
         notes.append("rollback runs the hooks stored in the target revision, as they were rendered then")
     if operation in ("uninstall", "test"):
         notes.append("uses the hooks stored in the last revision")
+    if operation in _INTERRUPTED:
+        notes.append(_INTERRUPTED[operation])
     for event in (pre, middle, post):
         if event is None:
             continue
@@ -287,7 +340,7 @@ def timeline(chart: Chart, operation: str = "install") -> Timeline:
             continue
         step = _hook_step(chart, event)
         steps.append(step)
-        cleanup = _cleanup_step(event, step.hooks)
+        cleanup = _cleanup_step(event, step.hooks, chart)
         if cleanup is not None:
             steps.append(cleanup)
     if any(not h.order_certain for s in steps for h in s.hooks):
