@@ -431,3 +431,87 @@ def test_no_myth_in_rule_docs_guides_or_messages():
     for path in docs + [report]:
         for paragraph in path.read_text(encoding="utf-8").split("\n\n"):
             assert not myths_in(paragraph), (path.name, paragraph)
+
+
+# --------------------------------------------------------------------------------------------
+# Corrections read from Helm's source (each pins one sentence)
+
+
+def test_before_hook_creation_wait_is_stated_per_action():
+    fact = policies.DELETE_POLICY_DOCS["before-hook-creation"].facts[0]
+    h4 = fact.render("4")
+    assert "only in `helm test`" in h4 and "`--rollback-on-failure`" in h4 and "`--wait=legacy`" in h4
+    assert "unless `--wait` is given" not in h4
+    assert "waits until it is gone, up to `--timeout`" in fact.render("3")
+    assert "whichever release created it" in h4 and "whichever release created it" in fact.render("3")
+
+
+def test_succeeded_output_logs_wait_for_the_whole_event_and_never_follow_a_failure():
+    text = policies.OUTPUT_LOG_POLICY_DOCS["hook-succeeded"].facts[0].render("4")
+    assert "once *every* hook of this event has succeeded" in text and "in reverse order" in text
+    assert "never printed" in text
+    assert "does not read this annotation" in policies.OUTPUT_LOG_POLICY_DOCS["hook-succeeded"].facts[0].render("3.17")
+
+
+def test_hook_failed_deletes_nothing_when_creating_the_object_fails():
+    facts = policies.DELETE_POLICY_DOCS["hook-failed"].facts
+    assert "Not when creating the object fails" in facts[0].render("4")
+    assert "not when creating the object failed" in policies.OUTPUT_LOG_POLICY_DOCS["hook-failed"].facts[0].render("4")
+
+
+@pytest.mark.parametrize("v, expected", [("3", "(since Helm 3.19)"), ("3.19", "also deleted"), ("3.18", "it stays"), ("4", "also deleted")])
+def test_cleanup_of_succeeded_hooks_on_failure_is_a_319_fact(v, expected):
+    assert expected in policies.DELETE_POLICY_DOCS["hook-succeeded"].facts[1].render(v)
+
+
+@pytest.mark.parametrize("v, expected", [("3", "no limit"), ("4.0", "no limit"), ("4.1", "30 s"), ("4", "30 s")])
+def test_timeout_zero_per_version(v, expected):
+    assert expected in kinds_text.TIMEOUT_ZERO.render(v)
+    assert "gets no time at all" in kinds_text.TIMEOUT_ZERO.render("3")
+
+
+def test_ttl_deletion_is_a_race_not_a_certainty():
+    job = kinds_text.WAIT_FACTS["Job"][0].render("4")
+    assert "before Helm's watcher has seen it complete" in job and "`--wait=legacy`" in job
+
+
+def test_one_job_deadline_recommendation():
+    from hook_lsp.analysis.rules.registry import REGISTRY
+
+    deadline = kinds_text.JOB_DEADLINE_SECONDS
+    assert deadline < kinds_text.DEFAULT_TIMEOUT_SECONDS
+    for sc in scaffolds.SCAFFOLDS:
+        if sc.kind == "Job":
+            assert f"activeDeadlineSeconds: ${{4:{deadline}}}" in sc.document(), sc.name
+    assert f"activeDeadlineSeconds: {deadline}" in REGISTRY["HK209"].doc
+
+
+def test_delete_hooks_also_run_when_a_failed_install_is_undone():
+    for event in ("pre-delete", "post-delete"):
+        runs = events.EVENT_DOCS[event].runs
+        assert "`--rollback-on-failure` undoes a failed install" in runs.render("4")
+        assert "`--atomic` undoes a failed install" in runs.render("3")
+    assert "runs its pre- and post-delete hooks" in events.EVENT_DOCS["pre-install"].failure.render("4")
+    assert "`--replace`" in events.EVENT_DOCS["pre-install"].runs.render("4")
+
+
+@pytest.mark.parametrize("event, status", [("pre-install", "pending-install"), ("post-upgrade", "pending-upgrade"), ("pre-rollback", "pending-rollback")])
+def test_failure_hover_says_what_a_killed_helm_leaves(event, status):
+    analysis = analyse_template(f"kind: Job\nmetadata:\n  annotations:\n    helm.sh/hook: {event}\n", "t.yaml")
+    found = hover(analysis, analysis.text.index(event) + 2, None)
+    assert f"**{phrases.INTERRUPTED}:**" in found.markdown and f"`{status}`" in found.markdown
+    assert "helm-hooks.md#interrupted" in found.markdown
+
+
+def test_post_renderers_reach_hooks_in_helm4_only():
+    fact = next(f for f in keys.KEY_DOCS[A.HOOK].facts if "#post-renderers" in f.section)
+    assert "passes hook manifests through it" in fact.render("4")
+    assert "never sees hook manifests" in fact.render("3")
+
+
+def test_hovers_link_the_guide_sections_of_their_sentences():
+    analysis = analyse_template("kind: Job\nmetadata:\n  annotations:\n    helm.sh/hook-delete-policy: hook-failed\n", "t.yaml")
+    found = hover(analysis, analysis.text.index("hook-failed") + 2, None)
+    assert "§" not in found.markdown and "reference" not in found.markdown
+    links = re.findall(r"\]\((https://[^)]+)\)", found.markdown)
+    assert guide.section_url("deletion") in links and guide.section_url("output-logs") in links

@@ -100,6 +100,8 @@ def event_doc(token: str, v: str) -> str:
         f"**{P.EXISTS}:** {doc.exists.render(v)}",
         f"**{P.FAILURE}:** {doc.failure.render(v)}",
     ]
+    if doc.interrupted is not None:
+        parts.append(f"**{P.INTERRUPTED}:** {doc.interrupted.render(v)}")
     if canonical != token:
         title = P.ALIAS_TITLE.format(name=token, target=canonical)
         parts.insert(0, E.ALIAS_FACTS[token].render(v))
@@ -148,7 +150,7 @@ def key_doc(key: str, v: str) -> str:
 def kind_doc(kind: str, v: str) -> str:
     facts = K.wait_facts(kind)
     if kind in WAITED_KINDS:
-        facts = facts + (K.TIMEOUT,)
+        facts = facts + (K.TIMEOUT, K.TIMEOUT_ZERO)
     return _markdown(P.KIND_TITLE.format(kind=kind), _facts(facts, v), facts=facts)
 
 

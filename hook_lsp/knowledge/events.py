@@ -22,23 +22,44 @@ class EventDoc:
     exists: Fact
     failure: Fact
     docs_url: str = DOCS_HOOKS
+    #: What a helm process killed while this event's hooks run leaves behind (install, upgrade, rollback).
+    interrupted: Fact | None = None
 
     def facts(self) -> tuple[Fact, ...]:
-        return (self.runs, self.exists, self.failure)
+        return (self.runs, self.exists, self.failure) + ((self.interrupted,) if self.interrupted else ())
 
 
 _NO_WAIT = "pods are not necessarily ready unless `--wait` was given"
 
 
-def _recovery(what: str) -> Fact:
+def _recovery(what: str, then: str = "") -> Fact:
     """The `--atomic` / `--rollback-on-failure` sentence of install and upgrade failures (#failures)."""
     return Fact(
-        f"{what} unless `--rollback-on-failure` (deprecated alias `--atomic`) was given.",
+        f"{what} unless `--rollback-on-failure` (deprecated alias `--atomic`) was given{then}.",
         "#failures",
-        helm3=f"{what} unless `--atomic` was given.",
+        helm3=f"{what} unless `--atomic` was given{then}.",
         helm3_note="the flag is `--atomic`",
     )
 
+
+_UNINSTALLS = ", which uninstalls the release and runs its pre- and post-delete hooks (unless `--no-hooks`)"
+
+
+def _killed(status: str, next_step: str) -> Fact:
+    """A helm process killed while hooks run leaves a pending status (#interrupted)."""
+    return Fact(
+        f"The release stays `{status}` and the next `helm upgrade` refuses (\"another operation "
+        f"(install/upgrade/rollback) is in progress\") until it is {next_step}; the hook keeps running.",
+        "#interrupted",
+    )
+
+
+#: `helm rollback` handles no signal: any interruption leaves the pending status (#interrupted).
+_ROLLBACK_INTERRUPTED = Fact(
+    "`helm rollback` interrupted in any way (Ctrl-C included) leaves the new revision `pending-rollback`; the "
+    "next `helm upgrade` refuses until another rollback succeeds.",
+    "#interrupted",
+)
 
 EVENT_DOCS: dict[str, EventDoc] = {
     doc.name: doc
@@ -47,8 +68,9 @@ EVENT_DOCS: dict[str, EventDoc] = {
             "pre-install",
             "install: before any chart resource is created",
             Fact(
-                "On `helm install`, and on `helm upgrade --install` when the release does not exist or its last "
-                "revision is uninstalled: after `crds/` and rendering, before any chart resource is created.",
+                "On `helm install` (with `--replace` also over a failed or uninstalled release of that name), "
+                "and on `helm upgrade --install` when the release does not exist or its last revision is "
+                "uninstalled: after `crds/` and rendering, before any chart resource is created.",
                 "#lifecycle, #subcharts-and-crds",
             ),
             Fact(
@@ -57,8 +79,9 @@ EVENT_DOCS: dict[str, EventDoc] = {
                 "#order",
             ),
             _recovery(
-                "Revision 1 is marked `failed` and no chart resource is created. Nothing is cleaned up"
+                "Revision 1 is marked `failed` and no chart resource is created. Nothing is cleaned up", _UNINSTALLS
             ),
+            interrupted=_killed("pending-install", "uninstalled"),
         ),
         EventDoc(
             "post-install",
@@ -71,8 +94,10 @@ EVENT_DOCS: dict[str, EventDoc] = {
             Fact(f"Every chart resource exists, but {_NO_WAIT}.", "#lifecycle"),
             _recovery(
                 "Revision 1 is marked `failed` and the command exits with an error; the chart's resources stay "
-                "in place. Nothing is cleaned up"
+                "in place. Nothing is cleaned up",
+                _UNINSTALLS,
             ),
+            interrupted=_killed("pending-install", "uninstalled"),
         ),
         EventDoc(
             "pre-upgrade",
@@ -92,6 +117,7 @@ EVENT_DOCS: dict[str, EventDoc] = {
                 "not updated. Hook objects already created stay unless their delete policy removes them. "
                 "Nothing is rolled back"
             ),
+            interrupted=_killed("pending-upgrade", "rolled back"),
         ),
         EventDoc(
             "post-upgrade",
@@ -107,6 +133,7 @@ EVENT_DOCS: dict[str, EventDoc] = {
                 "are already updated (`--cleanup-on-fail` deletes only what this upgrade created). "
                 "Nothing is rolled back"
             ),
+            interrupted=_killed("pending-upgrade", "rolled back"),
         ),
         EventDoc(
             "pre-rollback",
@@ -126,6 +153,7 @@ EVENT_DOCS: dict[str, EventDoc] = {
                 "Rollback has no automatic recovery.",
                 "#failures",
             ),
+            interrupted=_ROLLBACK_INTERRUPTED,
         ),
         EventDoc(
             "post-rollback",
@@ -142,14 +170,19 @@ EVENT_DOCS: dict[str, EventDoc] = {
                 "progress\".",
                 "#failures",
             ),
+            interrupted=_ROLLBACK_INTERRUPTED,
         ),
         EventDoc(
             "pre-delete",
             "uninstall: before any resource is deleted",
             Fact(
-                "On `helm uninstall`, before any resource is deleted. The hooks come from the last revision, "
-                "which may be a failed one.",
-                "#lifecycle",
+                "On `helm uninstall`, and when `--rollback-on-failure` undoes a failed install (unless "
+                "`--no-hooks`): before any resource is deleted. The hooks come from the last revision, which "
+                "may be a failed one.",
+                "#lifecycle, #failures",
+                helm3="On `helm uninstall`, and when `--atomic` undoes a failed install (unless `--no-hooks`): "
+                "before any resource is deleted. The hooks come from the last revision, which may be a failed one.",
+                helm3_note="the flag is `--atomic`",
             ),
             Fact("Every resource of the release still exists.", "#failures"),
             Fact(
@@ -162,9 +195,14 @@ EVENT_DOCS: dict[str, EventDoc] = {
             "post-delete",
             "uninstall: after the resources are deleted",
             Fact(
-                "On `helm uninstall`, right after the delete calls; unless `--wait` is given it does not wait "
-                "for the deleted objects to be gone.",
-                "#lifecycle",
+                "On `helm uninstall`, and when `--rollback-on-failure` undoes a failed install (unless "
+                "`--no-hooks`): right after the delete calls; unless `--wait` (or `--rollback-on-failure`) is "
+                "in effect it does not wait for the deleted objects to be gone.",
+                "#lifecycle, #failures",
+                helm3="On `helm uninstall`, and when `--atomic` undoes a failed install (unless `--no-hooks`): right "
+                "after the delete calls; unless `--wait` is given it does not wait for the deleted objects to be "
+                "gone.",
+                helm3_note="the flag is `--atomic`, and that uninstall does not wait for deletions",
             ),
             Fact(
                 "The release's resources are deleted or terminating, the ServiceAccounts and RBAC in "

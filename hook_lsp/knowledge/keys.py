@@ -39,6 +39,19 @@ KEY_DOCS: dict[str, KeyDoc] = {
                     "#lifecycle",
                 ),
                 TIMEOUT,
+                Fact(
+                    "With `--post-renderer`, Helm 4 passes hook manifests through it too: what runs may differ "
+                    "from this template.",
+                    "#post-renderers",
+                    helm3="Helm 3's `--post-renderer` never sees hook manifests: hooks run as rendered here.",
+                    helm3_note="post-renderers never see hooks",
+                ),
+                Fact(
+                    "A helm process killed while hooks run leaves the release `pending-install`, "
+                    "`pending-upgrade` or `pending-rollback`; the next upgrade refuses until it is rolled back "
+                    "or uninstalled.",
+                    "#interrupted",
+                ),
             ),
         ),
         KeyDoc(A.WEIGHT, "order among the hooks of the same event (a quoted integer)", (ORDER, ATOI, UNQUOTED)),
@@ -60,11 +73,10 @@ KEY_DOCS: dict[str, KeyDoc] = {
             (
                 Fact(
                     "Comma-separated `hook-succeeded`, `hook-failed`: print the hook's container logs to stderr "
-                    "when it succeeds or fails. Read by Helm 4 and by Helm 3 from 3.18 on.",
+                    "when it succeeds (after every hook of the event succeeded) or fails.",
                     "#output-logs",
-                    helm3="Comma-separated `hook-succeeded`, `hook-failed`: print the hook's container logs to "
-                    "stderr when it succeeds or fails. Helm 3.18 and later only; older versions ignore it.",
-                    helm3_note="only from 3.18 on",
+                    since="3.18",
+                    before="Helm before 3.18 does not read this annotation: it is ignored.",
                 ),
                 OUTPUT_LOG_SCOPE,
             ),

@@ -4,13 +4,20 @@ from __future__ import annotations
 
 from .facts import Fact
 
+#: Helm's default `--timeout` for every command, in seconds.
+DEFAULT_TIMEOUT_SECONDS = 300
+#: The `activeDeadlineSeconds` hook-lsp recommends and scaffolds for a Job hook: below the default
+#: `--timeout`, so the Job fails with its own reason (`DeadlineExceeded`) before Helm gives up.
+JOB_DEADLINE_SECONDS = 240
+
 #: Facts shown on the `kind:` of a hook, by kind; `OTHER_KIND` for every kind not listed.
 WAIT_FACTS: dict[str, tuple[Fact, ...]] = {
     "Job": (
         Fact(
             "Helm waits until the Job is `Complete`; the hook fails when the Job is `Failed` (backoff limit or "
-            "deadline exceeded). A Job deleted while Helm waits (for example by `ttlSecondsAfterFinished`) is "
-            "never seen complete: the hook times out.",
+            "deadline exceeded). A Job deleted before Helm's watcher has seen it complete (for example by a short "
+            "`ttlSecondsAfterFinished`) is never seen complete: the hook times out. With `--wait=legacy` a "
+            "deleted Job counts as success.",
             "#waiting",
             helm3="Helm waits until the Job is `Complete`; the hook fails when the Job is `Failed` (backoff limit "
             "or deadline exceeded). A Job deleted while Helm waits counts as success.",
@@ -18,7 +25,8 @@ WAIT_FACTS: dict[str, tuple[Fact, ...]] = {
         ),
         Fact(
             "Helm does not stop a hung Job (only `hook-failed` deletes it after the timeout); Kubernetes ends it "
-            "only through `activeDeadlineSeconds`, or `backoffLimit` for failing pods: keep both bounded.",
+            "only through `activeDeadlineSeconds`, or `backoffLimit` for failing pods: keep both bounded, the "
+            f"deadline below `--timeout` (for the default 5m, {JOB_DEADLINE_SECONDS} s).",
             "#timeout, #failures",
         ),
     ),
@@ -45,11 +53,16 @@ OTHER_KIND = (Fact("Helm does not wait: the hook is done as soon as the object i
 #: Shown with the facts of waited kinds.
 TIMEOUT = Fact(
     "Helm waits up to `--timeout` (default 5m) for each hook separately, then fails the operation; the "
-    "object keeps running unless `hook-failed` deletes it. `--timeout 0` means 30 s (Helm 4.1 and later).",
+    "object keeps running unless `hook-failed` deletes it.",
     "#timeout",
-    helm3="Helm waits up to `--timeout` (default 5m) for each hook separately, then fails the operation; the "
-    "object keeps running unless `hook-failed` deletes it. `--timeout 0` waits forever.",
-    helm3_note="`--timeout 0` waits forever",
+)
+#: What `--timeout 0` means, which changed in Helm 4.1.
+TIMEOUT_ZERO = Fact(
+    "`--timeout 0` means 30 s (`--wait=legacy`: no limit).",
+    "#timeout",
+    since="4.1",
+    before="`--timeout 0` means no limit for Job and Pod hooks (Helm 3: but a before-hook-creation deletion then "
+    "gets no time at all, and an old object still there fails the operation).",
 )
 
 

@@ -12,6 +12,7 @@ UNKNOWN_EVENT_TITLE = "**`{name}`**: unknown hook event"
 RUNS = "When"
 EXISTS = "What exists"
 FAILURE = "If it fails"
+INTERRUPTED = "If helm is killed"
 
 DELETE_POLICY_TITLE = "**`{name}`**: delete policy"
 UNKNOWN_DELETE_POLICY_TITLE = "**`{name}`**: unknown delete policy"

@@ -1,8 +1,9 @@
 """What each delete policy and output-log policy does, and when.
 
 Sentences for `helm.sh/hook-delete-policy` and `helm.sh/hook-output-log-policy` values. Helm 3
-waits for a `before-hook-creation` deletion to finish; Helm 4 does not under its default wait
-strategy (#deletion).
+waits for a `before-hook-creation` deletion to finish; Helm 4 only in `helm test` and with a wait
+strategy other than its default (#deletion-wait). Behaviour added in a minor version carries
+`since` (output logs 3.18, cleanup of succeeded hooks on failure 3.19).
 """
 
 from __future__ import annotations
@@ -28,12 +29,14 @@ DELETE_POLICY_DOCS: dict[str, PolicyDoc] = {
             "delete the object of the previous run just before this hook is created (the default)",
             (
                 Fact(
-                    "Just before this hook is created, Helm deletes the object left by an earlier run (same kind, "
-                    "namespace and name). Helm 4 does not wait for it to be gone unless `--wait` is given.",
-                    "#deletion",
-                    helm3="Just before this hook is created, Helm deletes the object left by an earlier run (same "
-                    "kind, namespace and name) and waits until it is gone, up to `--timeout`.",
-                    helm3_note="it waits until the old object is gone, up to `--timeout`",
+                    "Just before this hook is created, Helm deletes the object with the same kind, namespace and "
+                    "name, whichever release created it. Helm 4 waits for it to be gone only in `helm test` and "
+                    "with `--wait`, `--wait=legacy` or `--rollback-on-failure`; otherwise the new hook may meet "
+                    "the old object still terminating.",
+                    "#deletion, #deletion-wait, #shared-names",
+                    helm3="Just before this hook is created, Helm deletes the object with the same kind, namespace "
+                    "and name, whichever release created it, and waits until it is gone, up to `--timeout`.",
+                    helm3_note="it always waits until the old object is gone, up to `--timeout`",
                 ),
                 Fact(
                     "It is the default only while the annotation is absent: list it explicitly next to any "
@@ -48,9 +51,14 @@ DELETE_POLICY_DOCS: dict[str, PolicyDoc] = {
             (
                 Fact(
                     "Deleted once *all* hooks of this event have succeeded (in reverse order), not right after "
-                    "this one: a ServiceAccount or Role used by a later hook of the same event stays until then. "
-                    "Since Helm 3.19 it is also deleted when a later hook of the event fails.",
+                    "this one: a ServiceAccount or Role used by a later hook of the same event stays until then.",
                     "#deletion",
+                ),
+                Fact(
+                    "It is also deleted when a later hook of the event fails.",
+                    "#deletion, #versions",
+                    since="3.19",
+                    before="When a later hook of the event fails, it stays (Helm 3.19 and later delete it then).",
                 ),
                 Fact(
                     "Without `before-hook-creation` next to it, an object left by a failed run is still there on "
@@ -67,10 +75,16 @@ DELETE_POLICY_DOCS: dict[str, PolicyDoc] = {
             "delete right after this hook fails or times out",
             (
                 Fact(
-                    "Deleted right after this hook fails, a timeout included; Helm does not stop a failed or "
-                    "hung Job in any other way. Its pod logs go with it: `helm.sh/hook-output-log-policy: "
-                    "hook-failed` prints them first (Helm 3.18 and later).",
-                    "#timeout, #deletion, #output-logs",
+                    "Deleted after this hook fails while Helm waits for it, a timeout included; Helm does not stop "
+                    "a failed or hung Job in any other way. Not when creating the object fails (for example "
+                    "`already exists`): then Helm stops at once and deletes nothing.",
+                    "#timeout, #deletion, #running",
+                ),
+                Fact(
+                    "Its pod logs go with it: `helm.sh/hook-output-log-policy: hook-failed` prints them first.",
+                    "#output-logs",
+                    since="3.18",
+                    before="Its pod logs go with it.",
                 ),
             ),
         ),
@@ -102,9 +116,12 @@ OUTPUT_LOG_POLICY_DOCS: dict[str, PolicyDoc] = {
             "print the hook's container logs to stderr when it succeeds",
             (
                 Fact(
-                    "After the hook succeeds, Helm prints the logs of its containers (not init containers) to "
-                    "stderr, before any `hook-succeeded` deletion.",
+                    "Helm prints the logs of its containers (not init containers) to stderr only once *every* "
+                    "hook of this event has succeeded, in reverse order, each just before its `hook-succeeded` "
+                    "deletion; when a later hook of the event fails, they are never printed.",
                     "#output-logs",
+                    since="3.18",
+                    before="Helm before 3.18 does not read this annotation: nothing is printed.",
                 ),
             ),
         ),
@@ -113,9 +130,12 @@ OUTPUT_LOG_POLICY_DOCS: dict[str, PolicyDoc] = {
             "print the hook's container logs to stderr when it fails",
             (
                 Fact(
-                    "After the hook fails, Helm prints the logs of its containers (not init containers) to "
-                    "stderr, before any `hook-failed` deletion.",
+                    "Right after the hook fails while Helm waits for it (a timeout included), Helm prints the logs "
+                    "of its containers (not init containers) to stderr, before any `hook-failed` deletion; not "
+                    "when creating the object failed.",
                     "#output-logs",
+                    since="3.18",
+                    before="Helm before 3.18 does not read this annotation: nothing is printed.",
                 ),
             ),
         ),

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .facts import Fact
+from .kinds_text import JOB_DEADLINE_SECONDS
 
 
 @dataclass(frozen=True)
@@ -40,8 +41,9 @@ class Scaffold:
 
 
 _BOUNDED = Fact(
-    "`restartPolicy: Never`, a small `backoffLimit` and an `activeDeadlineSeconds`: Helm waits for the Job "
-    "up to `--timeout` and does not stop it.",
+    f"`restartPolicy: Never`, a small `backoffLimit` and `activeDeadlineSeconds: {JOB_DEADLINE_SECONDS}`, below "
+    "the default 5-minute `--timeout`: the Job fails with its own reason before Helm gives up, and Helm never "
+    "stops it itself.",
     "#waiting, #timeout",
 )
 _KEEPS_DEFAULT = Fact(
@@ -84,7 +86,7 @@ SCAFFOLDS: tuple[Scaffold, ...] = (
             '"helm.sh/hook-weight": "${2:0}"',
             '"helm.sh/hook-delete-policy": before-hook-creation,hook-succeeded',
         ),
-        _JOB_TAIL.format(name="migrate", deadline=600),
+        _JOB_TAIL.format(name="migrate", deadline=JOB_DEADLINE_SECONDS),
     ),
     Scaffold(
         "post-install-job",
@@ -105,7 +107,7 @@ SCAFFOLDS: tuple[Scaffold, ...] = (
             '"helm.sh/hook-weight": "${2:0}"',
             '"helm.sh/hook-delete-policy": before-hook-creation,hook-succeeded',
         ),
-        _JOB_TAIL.format(name="setup", deadline=300),
+        _JOB_TAIL.format(name="setup", deadline=JOB_DEADLINE_SECONDS),
     ),
     Scaffold(
         "test-pod",
@@ -116,8 +118,8 @@ SCAFFOLDS: tuple[Scaffold, ...] = (
             Fact("Runs only on `helm test`; Helm waits for the Pod to reach `Succeeded`.", "#waiting, #failures"),
             Fact(
                 "Only `before-hook-creation`, so the Pod and its logs stay for `helm test --logs` until the next "
-                "run.",
-                "#deletion, #output-logs",
+                "run (Helm 3 and 4.0 delete a `hook-succeeded` test Pod before `--logs` can read it).",
+                "#deletion, #helm-test",
             ),
         ),
         "apiVersion: v1\nkind: Pod\nmetadata:\n  name: {{ .Release.Name }}-${1:test}",
