@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from . import versions
 from .facts import DOCS_HOOKS, DOCS_TESTS, Fact
 
 
@@ -258,6 +259,27 @@ REMOVED_FACTS: dict[str, Fact] = {
 #: Any other value (#parsing).
 UNKNOWN_EVENT = Fact(
     "Not a hook event: Helm skips the whole resource (neither run as a hook nor installed), with only an "
-    "info line on stderr.",
+    "info line on stderr (`level=INFO msg=\"skipping unknown hooks\"`).",
     "#parsing",
+    helm3="Not a hook event: Helm skips the whole resource (neither run as a hook nor installed), with only an "
+    "`info: skipping unknown hook` line on stderr.",
+    helm3_note="the stderr line is `info: skipping unknown hook`",
 )
+
+
+def skip_log_line(value: str, helm_version: str) -> str:
+    """The stderr line Helm prints when it skips a resource whose `helm.sh/hook` value
+    (``value``, as Helm read it) has an unknown part (#parsing): Helm 3 `log.Printf` with the
+    `Lshortfile` prefix, Helm 4 `slog` text without a timestamp."""
+    if versions.is_helm3(helm_version):
+        return f"manifest_sorter.go:199: info: skipping unknown hook: {_go_quote(value)}"
+    # slog's text handler quotes a value that is empty or has a space, `"`, `=` or an unprintable rune.
+    needs_quotes = not value or any(c.isspace() or c in '"=' or not c.isprintable() for c in value)
+    shown = _go_quote(value) if needs_quotes else value
+    return f'level=INFO msg="skipping unknown hooks" hookTypes={shown}'
+
+
+def _go_quote(value: str) -> str:
+    """Go's %q for the plain strings an annotation holds."""
+    out = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\t", "\\t")
+    return f'"{out}"'

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
+from ...knowledge.events import skip_log_line
 from ...knowledge import annotations as A
 from ..hook_model import Resource, Token
 from ..source import Span
@@ -27,8 +28,9 @@ def unknown_hook_event(res: Resource, ctx: RuleContext) -> Iterator[Violation]:
     ## Why is this bad?
     When any part of the value is unknown, Helm skips the **whole resource**: it is neither run
     as a hook nor installed as a normal resource, and it vanishes from `helm template` output
-    too. The only trace is an `info: skipping unknown hook` line on stderr; the command still
-    succeeds (`manifest_sorter.go`, [How Helm reads `helm.sh/hook`](helm-hooks.md#parsing)). Event names are compared after
+    too. The only trace is a line on stderr — Helm 3: `manifest_sorter.go:199: info: skipping
+    unknown hook: "pre-instal"`; Helm 4: `level=INFO msg="skipping unknown hooks"
+    hookTypes=pre-instal` — and the command still succeeds (`manifest_sorter.go`, [How Helm reads `helm.sh/hook`](helm-hooks.md#parsing)). Event names are compared after
     lower-casing and trimming, so `Pre-Install` is fine and `pre-instal` is not.
 
     ## Example
@@ -56,8 +58,9 @@ def unknown_hook_event(res: Resource, ctx: RuleContext) -> Iterator[Violation]:
             fixes = [Fix.replace(tok.span, guess, f"Replace with `{guess}`")] if guess and tok.exact else []
             yield ctx.violation(
                 tok.span,
-                f"`{tok.raw.strip()}` is not a Helm hook event: Helm silently skips this whole "
-                f"{kind_of(res)} (it is neither run as a hook nor installed){hint}",
+                f"`{tok.raw.strip()}` is not a Helm hook event: Helm skips this whole "
+                f"{kind_of(res)} (it is neither run as a hook nor installed), saying only "
+                f"`{skip_log_line(ann.helm_value or '', ctx.config.helm_version)}` on stderr{hint}",
                 fixes,
             )
 
@@ -71,7 +74,8 @@ def removed_hook_event(res: Resource, ctx: RuleContext) -> Iterator[Violation]:
     Neither is a hook event in Helm 3 or 4: `crd-install` was never carried over from Helm 2 and
     `test-failure` was removed in Helm 3 ([How Helm reads `helm.sh/hook`](helm-hooks.md#parsing)). Like any unknown event, they make Helm
     skip the **whole resource**: a CRD annotated `crd-install` is not installed at all, and
-    nothing but an `info: skipping unknown hook` line on stderr says so ([How Helm reads `helm.sh/hook`](helm-hooks.md#parsing)).
+    nothing but a line on stderr says so (Helm 3 `info: skipping unknown hook: "crd-install"`,
+    Helm 4 `level=INFO msg="skipping unknown hooks" hookTypes=crd-install`) ([How Helm reads `helm.sh/hook`](helm-hooks.md#parsing)).
     Helm 4's `helm lint` no longer warns about `crd-install`, and Helm 3's lint misses it when
     the value is quoted or lists other events ([helm lint](helm-hooks.md#helm-lint)).
 
@@ -104,7 +108,8 @@ def removed_hook_event(res: Resource, ctx: RuleContext) -> Iterator[Violation]:
             yield ctx.violation(
                 tok.span,
                 f"`{tok.value}` is not a hook event in Helm 3 or 4 ({why.split(';')[0].split('. ')[0]}): "
-                f"Helm silently skips this whole {kind_of(res)}, it is neither run nor installed{advice}",
+                f"Helm skips this whole {kind_of(res)}, it is neither run nor installed, saying only "
+                f"`{skip_log_line(ann.helm_value or '', ctx.config.helm_version)}` on stderr{advice}",
             )
 
 

@@ -83,11 +83,14 @@ def unquoted_hook_annotation_value(res: Resource, ctx: RuleContext) -> Iterator[
     ## Why is this bad?
     Annotation values must be strings. Helm's own sorter converts the number to a string, so
     `helm template`, `helm lint` and `--dry-run` all pass ([Hook weights](helm-hooks.md#weights)). But the hook's
-    manifest is stored as written, and when the hook runs Kubernetes' decoder rejects it:
-    `unable to build kubernetes object for pre-install hook ...: json: cannot unmarshal number
-    into Go struct field ObjectMeta.metadata.annotations of type string`. The failure appears
-    **only when that hook event runs** — for a `pre-delete` hook, at uninstall time, which it
-    then blocks ([Hook weights](helm-hooks.md#weights)).
+    manifest is stored as written, and when the hook runs, the first time Helm builds the
+    object Kubernetes' decoder rejects it. With `before-hook-creation` (the default) that first
+    build is the deletion of the previous object: `unable to build kubernetes object for
+    deleting hook <path>: ... json: cannot unmarshal number into Go struct field
+    ObjectMeta.metadata.annotations of type string`; without it, the hook itself: `unable to
+    build kubernetes object for pre-install hook <path>: ...`. The failure appears **only when
+    that hook event runs** — for a `pre-delete` hook, at uninstall time, which it then blocks
+    ([How Helm reads `helm.sh/hook`](helm-hooks.md#parsing)).
 
     Note that YAML 1.1 reads some numbers differently: Helm reads an unquoted `010` as 8.
 
@@ -133,9 +136,24 @@ def unquoted_hook_annotation_value(res: Resource, ctx: RuleContext) -> Iterator[
         yield ctx.violation(
             ann.value_span,
             f"unquoted `{written}` is {kind} in YAML, but annotation values must be strings{read}: "
-            f"`helm template` passes, and Kubernetes rejects {events_phrase(res)} only when it runs",
+            f"`helm template` passes, and {events_phrase(res)} fails only when it runs, with "
+            f"`unable to build kubernetes object for {_first_build(res)} hook …: … cannot unmarshal "
+            f"{'bool' if ann.yaml_type == 'bool' else 'number'} into Go struct field "
+            "ObjectMeta.metadata.annotations of type string`",
             fixes,
         )
+
+
+def _first_build(res: Resource) -> str:
+    """What Helm builds first when the hook runs: the deletion of the previous object when
+    `before-hook-creation` applies, else the hook itself (its first event)."""
+    policies = res.hook.effective_delete_policies if res.hook else None
+    if policies is None:
+        return "deleting / <event>"
+    if "before-hook-creation" in policies and res.kind != "CustomResourceDefinition":
+        return "deleting"
+    events = res.hook.events if res.hook else []
+    return events[0] if events else "<event>"
 
 
 #: Functions whose output is quoted, or unknown (a helper may print the quotes itself).

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
+from ...knowledge.kinds_text import JOB_DEADLINE_SECONDS
 from ..gotemplate import tokenize
 from ..hook_model import Resource, TemplateAnalysis
 from ..source import Span
@@ -211,9 +212,14 @@ def hook_job_ttl_race(res: Resource, ctx: RuleContext) -> Iterator[Violation]:
     The TTL controller deletes the Job that many seconds after it finishes. Helm 4's hook
     watcher (kstatus) never counts a Job that has disappeared as done: it reports `NotFound`
     and waits until `--timeout`, then fails with `status: NotFound, message: Resource not found`
-    and `context deadline exceeded` ([What Helm waits for](helm-hooks.md#waiting)). With a TTL of 0 or a few seconds
-    the Job can be gone before the watcher has seen it complete. Helm 3 treated a deleted hook
-    as done; fixes for Helm 4 are still open (helm/helm#31851, #32586).
+    and `context deadline exceeded` ([What Helm waits for](helm-hooks.md#waiting)).
+
+    It is a race, not a certainty. When the watcher has seen the Job `Complete` before the TTL
+    controller deletes it, the hook succeeds and nothing is wrong. When the deletion comes
+    first, the hook times out: likely with a TTL of 0, possible with a few seconds (a slow API
+    server, a busy controller, or a Job that finishes before Helm's watch has started). Helm 3,
+    and Helm 4 with `--wait=legacy`, count a deleted hook as done; fixes for Helm 4's watcher
+    are still open (helm/helm#31851, #32586).
 
     Longer TTLs leave the watcher ample time and are not flagged.
 
@@ -254,8 +260,9 @@ def hook_job_ttl_race(res: Resource, ctx: RuleContext) -> Iterator[Violation]:
     yield ctx.violation(
         ttl.span,
         f"`ttlSecondsAfterFinished: {ttl.value}` lets the TTL controller delete this Job as soon as it "
-        "finishes; Helm 4's watcher then sees `NotFound`, never `Complete`, and waits until "
-        "`--timeout`",
+        "finishes: if that happens before Helm 4's watcher has seen it `Complete`, the watcher sees "
+        "`NotFound` and waits until `--timeout` (a race; `--wait=legacy` and Helm 3 count the deletion "
+        "as success)",
         fixes,
     )
 
@@ -268,6 +275,8 @@ def unbounded_hook_job(res: Resource, ctx: RuleContext) -> Iterator[Violation]:
     ## Why is this bad?
     Helm waits for each hook up to `--timeout` (5 minutes by default) and then fails, but it
     does not stop the Job ([Timeout](helm-hooks.md#timeout)): the Job keeps running or retrying in the cluster.
+    hook-lsp recommends `activeDeadlineSeconds` below `--timeout` (240 s for the default 5
+    minutes; its Job scaffolds use the same), so the Job fails with its own reason first.
     Kubernetes ends a Job only through `activeDeadlineSeconds` or by exhausting `backoffLimit`;
     the default `backoffLimit` of 6 with exponential back-off (10 s, 20 s, 40 s ... per retry)
     outlasts the default timeout, so a failing hook ends as an opaque timeout (Helm 3:
@@ -310,7 +319,8 @@ def unbounded_hook_job(res: Resource, ctx: RuleContext) -> Iterator[Violation]:
         res.anchor,
         f"this Job hook sets neither `activeDeadlineSeconds` nor `backoffLimit`: {runaway}with the "
         "default 6 retries and their back-off a failing hook outlasts the default 5-minute timeout "
-        "and shows up as a timeout rather than its own error",
+        f"and shows up as a timeout rather than its own error; bound it below `--timeout` "
+        f"(`activeDeadlineSeconds: {JOB_DEADLINE_SECONDS}` for the default)",
     )
 
 

@@ -16,6 +16,22 @@ from ..source import Span
 from .registry import Fix, FixAvailability, Related, RuleContext, Severity, Violation, rule
 
 
+#: When Helm 4 applies the hooks of each event server-side (#server-side-apply).
+_SSA_WHEN = {
+    "install": "install: by default",
+    "upgrade": "upgrade: when the release was applied server-side, the default",
+    "rollback": "rollback: when the release was applied server-side, the default",
+    "delete": "uninstall: always",
+    "test": "`helm test`: only when the release was applied server-side",
+}
+
+
+def _ssa_when(events: list[str]) -> str:
+    """The server-side-apply conditions of the actions that run ``events``, in lifecycle order."""
+    actions = dict.fromkeys("test" if e == "test" else e.split("-", 1)[1] for e in events)
+    return "; ".join(_SSA_WHEN[a] for a in actions if a in _SSA_WHEN)
+
+
 @rule("HK201", "missing-before-hook-creation", Severity.WARNING, FixAvailability.SOMETIMES)
 def missing_before_hook_creation(res: Resource, ctx: RuleContext) -> Iterator[Violation]:
     """## What it does
@@ -37,10 +53,14 @@ def missing_before_hook_creation(res: Resource, ctx: RuleContext) -> Iterator[Vi
     - Helm 3 (and Helm 4 with `--server-side=false`) fails with
       `jobs.batch "<name>" already exists`, and keeps failing until someone deletes the Job
       by hand ([Delete policies](helm-hooks.md#delete-policies)).
-    - Helm 4 creates hooks with server-side apply, which patches the leftover object instead:
-      an unchanged Job is not run again (its old status counts, so an old failure fails again),
-      and a changed one fails because a Job's `spec.template` is immutable ([Hook objects and the release](helm-hooks.md#lifecycle), inferred from
-      Helm's source).
+    - Helm 4 creates hooks with server-side apply **when the action uses it**
+      ([Server-side apply](helm-hooks.md#server-side-apply)): install by default, upgrade and
+      rollback when the release was applied server-side (`--server-side=auto`, the default,
+      follows the previous release), uninstall always, `helm test` only when the release was.
+      Server-side apply patches the leftover object: an unchanged Job is not run again (its old
+      status counts, so an old failure fails again), and a changed one fails because a Job's
+      `spec.template` is immutable (inferred from Helm's source). Without server-side apply Helm
+      4 fails with `already exists` like Helm 3.
 
     ## Example
     ```yaml
@@ -86,9 +106,9 @@ def missing_before_hook_creation(res: Resource, ctx: RuleContext) -> Iterator[Vi
         )
     else:
         consequence = (
-            "Helm 4 then applies the hook over the leftover object (server-side apply): an unchanged "
-            f"{kind} is not run again and its old status counts, a changed one fails on immutable "
-            "fields (inferred; Helm 3 fails with `already exists`)"
+            f"where Helm 4 applies hooks server-side ({_ssa_when(hook.events)}) it patches the leftover object: "
+            f"an unchanged {kind} is not run again and its old status counts, a changed one fails on immutable "
+            "fields (inferred); without server-side apply the next run fails with `already exists`"
         )
     fixes = []
     # Edit only text written in this template (not a value resolved from values or helpers).
