@@ -290,3 +290,12 @@ def test_succeeded_output_logs_are_printed_only_after_every_hook_succeeded(tmp_p
     assert "#output-logs" in cleanup.refs
     t317 = timeline(_chart(tmp_path / "old", docs, "3.17"), "install")
     assert not any("output logs" in n for s in t317.steps for n in s.notes)  # no such annotation before 3.18
+
+
+def test_every_step_cites_existing_guide_sections(umbrella):
+    from hook_lsp.knowledge import guide
+
+    chart = Chart.load(umbrella)
+    for operation in OPERATIONS:
+        for step in timeline(chart, operation).steps:
+            assert step.refs and all(r.startswith("#") and r[1:] in guide.SECTIONS for r in step.refs), step.title
