@@ -31,6 +31,8 @@ DOCS_LINK = "[Helm docs: Chart Hooks]({url})"
 GUIDE_LINKS = "hook-lsp guide: {links}"
 GUIDE_LINK = "[{title}]({url})"
 LINK_SEPARATOR = " · "
+#: Tooltip of a hook's place in its events (inlay hint).
+ORDER_TOOLTIP = "Where Helm runs this hook: weight, then name, then kind ([the order hooks run in]({url}))"
 TESTS_LINK = "[Helm docs: Chart Tests]({url})"
 
 #: Label of an annotation-block scaffold; `{label}` is the scaffold's label.

@@ -62,6 +62,7 @@ async def test_inlay_hints_when_enabled(client: LanguageClient, lifecycle):
     # At the end of the `helm.sh/hook` line.
     assert hints[0].position == types.Position(5, 43)
     assert hints[0].label == "pre-install 2/2 · weight -5 · after migrate  pre-upgrade 3/3 · weight -5 · after migrate"
+    assert hints[0].tooltip.value.endswith("(https://github.com/hook-lsp/hook-lsp/blob/main/docs/helm-hooks.md#order))")
     lenses = await client.text_document_code_lens_async(types.CodeLensParams(types.TextDocumentIdentifier(uri)))
     assert not lenses
 
