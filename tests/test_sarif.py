@@ -135,3 +135,5 @@ def test_sarif_help_uri_follows_the_docs_base_url(chart, capsys):
     _, out = run(capsys, "demo", "--format", "sarif", "--docs-base-url", "https://docs.example.org/hook-lsp")
     rules = json.loads(out)["runs"][0]["tool"]["driver"]["rules"]
     assert rules[0]["helpUri"].startswith("https://docs.example.org/hook-lsp/rules.md#hk")
+    helps = "".join(r["help"]["markdown"] for r in rules)
+    assert "](https://docs.example.org/hook-lsp/helm-hooks.md#" in helps and "](helm-hooks.md#" not in helps

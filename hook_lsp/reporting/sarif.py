@@ -14,7 +14,7 @@ from urllib.parse import quote
 
 from .. import __version__
 from ..analysis.rules.registry import REGISTRY
-from ..knowledge.guide import rule_url
+from ..knowledge.guide import GUIDE, base, rule_url
 from .findings import Finding
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -32,12 +32,18 @@ def _rules(docs_base_url: str | None = None) -> list[dict]:
                 "shortDescription": {"text": r.summary},
                 "fullDescription": {"text": r.summary},
                 "helpUri": rule_url(r.code, r.name, docs_base_url),
-                "help": {"text": r.doc, "markdown": r.doc},
+                "help": {"text": r.doc, "markdown": _absolute_links(r.doc, docs_base_url)},
                 "defaultConfiguration": {"level": _LEVEL[r.severity]},
                 "properties": {"tags": ["helm", "hooks"], "fix": r.fix},
             }
         )
     return out
+
+
+def _absolute_links(markdown: str, docs_base_url: str | None) -> str:
+    """Rule docs link the guide relatively (``helm-hooks.md#order``, as in docs/rules.md); a
+    SARIF viewer has no such folder, so point them at the published docs."""
+    return markdown.replace(f"]({GUIDE}#", f"]({base(docs_base_url)}{GUIDE}#")
 
 
 def _uri(path: str) -> str:
