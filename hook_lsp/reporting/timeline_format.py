@@ -75,8 +75,10 @@ def text(t: Timeline, colour: bool = False, docs_base_url: str | None = None) ->
     return "\n".join(out) + "\n"
 
 
-def as_json(t: Timeline) -> str:
-    return json.dumps(t.as_json(), indent=2) + "\n"
+def as_json(t: Timeline, docs_base_url: str | None = None) -> str:
+    out = t.as_json()
+    out["guide"] = guide.base(docs_base_url) + guide.GUIDE  # each step's `refs` are anchors of it
+    return json.dumps(out, indent=2) + "\n"
 
 
 def _mm(text: str) -> str:

@@ -104,6 +104,7 @@ async def test_timeline_request(client: LanguageClient, lifecycle):
     await diagnostics_for(client, uri, version=1)
     data = plain(await client.protocol.send_request_async("hookLsp/timeline", {"uri": uri, "operation": "upgrade"}))
     assert data["operation"] == "upgrade" and data["chart"] == "lifecycle"
+    assert data["guide"].endswith("/docs/helm-hooks.md")
     steps = data["steps"]
     assert [s["kind"] for s in steps] == ["hooks", "cleanup", "resources", "hooks"]
     assert [h["name"] for h in steps[0]["hooks"]] == ["db-backup", "migrate", "migrate-sa"]
