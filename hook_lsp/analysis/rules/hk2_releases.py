@@ -19,7 +19,7 @@ from .registry import RuleContext, Severity, Violation, rule
 #: Template fields that are the same for every release of the chart.
 _CHART_FIELDS = re.compile(r"^\$?\.Chart\.[A-Za-z]+$")
 #: Actions that make a name differ per release: the release name, or the usual helpers built on it.
-_RELEASE_SCOPED = re.compile(r"\.Release\.Name\b|fullname|\.Release\.Namespace\b", re.IGNORECASE)
+_RELEASE_SCOPED = re.compile(r"\.Release\.Name\b|fullname", re.IGNORECASE)
 
 
 def _fixed_name(res: Resource, template: TemplateAnalysis) -> str | None:
@@ -50,7 +50,7 @@ def _release_scoped_names(chart: Chart | None, template: TemplateAnalysis) -> bo
     return False
 
 
-@rule("HK214", "hook-name-shared-across-releases", Severity.INFORMATION, since="0.2.0")
+@rule("HK214", "hook-name-shared-across-releases", Severity.INFORMATION)
 def hook_name_shared_across_releases(res: Resource, ctx: RuleContext) -> Iterator[Violation]:
     """## What it does
     Flags a hook whose `metadata.name` is the same for every release of the chart (a literal,
@@ -107,7 +107,7 @@ def hook_name_shared_across_releases(res: Resource, ctx: RuleContext) -> Iterato
     )
 
 
-@rule("HK215", "test-logs-deleted-before-read", Severity.INFORMATION, since="0.2.0")
+@rule("HK215", "test-logs-deleted-before-read", Severity.INFORMATION)
 def test_logs_deleted_before_read(res: Resource, ctx: RuleContext) -> Iterator[Violation]:
     """## What it does
     With `helmVersion` 3 or 4.0, flags a `Pod` test hook whose delete policy includes
