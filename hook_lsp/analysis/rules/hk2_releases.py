@@ -67,8 +67,10 @@ def hook_name_shared_across_releases(res: Resource, ctx: RuleContext) -> Iterato
     namespace and name — **without checking which release created it**
     ([Two releases in one namespace](helm-hooks.md#shared-names)). With two releases of this chart
     in one namespace, each upgrade of one deletes the other's hook object: a finished Job (its
-    logs with it), or a Job of the other release **that is still running**, which then fails or
-    never completes. Hook objects carry no ownership labels, so nothing warns.
+    logs with it), or a Job of the other release **that is still running** — its pods are
+    stopped, and the other `helm` waiting for it times out (Helm 4) or takes the deletion for
+    success (Helm 3, `--wait=legacy`) although the work was cut short. Hook objects carry no
+    ownership labels, so nothing warns.
 
     This is information: it matters only when the chart is installed more than once per
     namespace.
