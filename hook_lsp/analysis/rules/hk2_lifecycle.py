@@ -272,8 +272,9 @@ def hook_pvc_recreated(res: Resource, ctx: RuleContext) -> Iterator[Violation]:
     With a dynamically provisioned volume (reclaim policy `Delete`, the usual default)
     Kubernetes then deletes the data too. While a pod still mounts the claim, Kubernetes'
     `pvc-protection` finalizer holds the deletion: Helm 3 waits for it up to `--timeout` and
-    fails the upgrade; Helm 4 does not wait, and the new claim collides with the one that is
-    still terminating ([When hook objects are deleted](helm-hooks.md#deletion), [Delete policies](helm-hooks.md#delete-policies)). Hook objects are not part of the release either, so the
+    fails the upgrade; Helm 4 waits the same way in `helm test` and with `--wait`, `--wait=legacy` or
+    `--rollback-on-failure`, and otherwise does not wait, so the new claim collides with the one
+    that is still terminating ([Whether Helm waits for a deletion](helm-hooks.md#deletion-wait)). Hook objects are not part of the release either, so the
     claim also outlives `helm uninstall` ([Hook objects and the release](helm-hooks.md#lifecycle)).
 
     ## Example
