@@ -42,3 +42,20 @@ def test_a_since_fact_says_since_for_a_bare_major_and_gives_way_before_it():
     assert set(fact.variants()) == {"New behaviour. (since Helm 3.18)", "New behaviour.", "Old behaviour."}
     with pytest.raises(ValueError):
         Fact("x", "#versions", since="3.18")
+
+
+def test_completion_offers_the_output_log_key_only_to_helm_versions_that_read_it():
+    from hook_lsp.analysis.completions import complete
+    from hook_lsp.analysis.hook_model import analyse_template
+
+    text = "apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: j\n  annotations:\n    helm.sh/hook: pre-install\n    \n"
+    analysis = analyse_template(text, "t.yaml")
+    offset = text.index("    \n") + 4
+
+    def labels(v: str) -> set[str]:
+        return {i.label for i in complete(analysis, offset, None, v)}
+
+    assert "helm.sh/hook-output-log-policy" in labels("3.18")
+    assert "helm.sh/hook-output-log-policy" in labels("4")
+    assert "helm.sh/hook-output-log-policy" not in labels("3.17")
+    assert "helm.sh/hook-weight" in labels("3.17")

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 from ..knowledge import annotations as A
+from ..knowledge import versions
 from ..knowledge import phrases as P
 from ..knowledge import policies as PO
 from ..knowledge import weights as W
@@ -97,6 +98,8 @@ def _keys(analysis: TemplateAnalysis, ctx: KeyContext, v: str) -> list[Item]:
             continue
         if key == A.OUTPUT_LOG_POLICY and kind and kind not in A.OUTPUT_LOG_KINDS:
             continue  # only Job and Pod hooks print logs (#output-logs)
+        if key == A.OUTPUT_LOG_POLICY and not versions.at_least(v, A.OUTPUT_LOG_POLICY_SINCE):
+            continue  # the selected Helm predates the annotation (#versions)
         written = f"{ctx.quote}{key}{ctx.quote}"
         insert = written if ctx.has_colon else f"{written}: "
         doc = KEY_DOCS[key]

@@ -18,6 +18,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from ..knowledge import versions
+from ..knowledge.annotations import OUTPUT_LOG_POLICY_SINCE
+from ..knowledge.policies import SUCCEEDED_CLEANUP_ON_FAILURE_SINCE
 from ..knowledge.kinds import NEVER_DELETED_KINDS
 from .chart import Chart, HookEntry
 from .hook_model import Resource, TemplateAnalysis
@@ -241,17 +243,17 @@ def _cleanup_step(event: str, hooks: list[TimelineHook], chart: Chart) -> Step |
         event,
         list(reversed(doomed)),
     )
-    if logged and versions.at_least(chart.helm_version, "3.18"):
+    if logged and versions.at_least(chart.helm_version, OUTPUT_LOG_POLICY_SINCE):
         step.notes.append(
             "hook-succeeded output logs are printed here, last hook first, only once every hook of the event "
             "succeeded: never when a later hook fails"
         )
     if doomed:
-        if versions.at_least(chart.helm_version, "3.19"):
-            since = "" if versions.minor_known(chart.helm_version) or not versions.is_helm3(chart.helm_version) else " (since Helm 3.19)"
+        if versions.at_least(chart.helm_version, SUCCEEDED_CLEANUP_ON_FAILURE_SINCE):
+            since = "" if versions.minor_known(chart.helm_version) or not versions.is_helm3(chart.helm_version) else f" (since Helm {SUCCEEDED_CLEANUP_ON_FAILURE_SINCE})"
             step.notes.append(f"if a later hook fails, the hook-succeeded hooks that already ran are deleted too{since}")
         else:
-            step.notes.append("if a later hook fails, the hook-succeeded hooks that already ran stay (Helm 3.19 deletes them)")
+            step.notes.append(f"if a later hook fails, the hook-succeeded hooks that already ran stay (Helm {SUCCEEDED_CLEANUP_ON_FAILURE_SINCE} deletes them)")
     return step
 
 

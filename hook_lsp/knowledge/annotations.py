@@ -57,6 +57,8 @@ DEFAULT_DELETE_POLICY = "before-hook-creation"
 #: `HookOutputOnSucceeded` / `HookOutputOnFailed`, Helm >= 3.18 (#output-logs); only Job and Pod.
 OUTPUT_LOG_POLICIES: tuple[str, ...] = ("hook-succeeded", "hook-failed")
 OUTPUT_LOG_KINDS: frozenset[str] = frozenset({"Job", "Pod"})
+#: The first Helm release that reads `helm.sh/hook-output-log-policy` (v3.18.0 hooks.go).
+OUTPUT_LOG_POLICY_SINCE = "3.18"
 
 
 def canonical_event(token: str) -> str | None:

@@ -55,6 +55,9 @@ def _killed(status: str, next_step: str) -> Fact:
     )
 
 
+#: The first Helm release whose `helm test` deletes hooks only after `--logs` read them (v4.1.0).
+TEST_LOGS_BEFORE_CLEANUP_SINCE = "4.1"
+
 #: `helm rollback` handles no signal: any interruption leaves the pending status (#interrupted).
 _ROLLBACK_INTERRUPTED = Fact(
     "`helm rollback` interrupted in any way (Ctrl-C included) leaves the new revision `pending-rollback`; the "

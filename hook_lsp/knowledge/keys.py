@@ -75,7 +75,7 @@ KEY_DOCS: dict[str, KeyDoc] = {
                     "Comma-separated `hook-succeeded`, `hook-failed`: print the hook's container logs to stderr "
                     "when it succeeds (after every hook of the event succeeded) or fails.",
                     "#output-logs",
-                    since="3.18",
+                    since=A.OUTPUT_LOG_POLICY_SINCE,
                     before="Helm before 3.18 does not read this annotation: it is ignored.",
                 ),
                 OUTPUT_LOG_SCOPE,

@@ -10,7 +10,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from . import annotations as A
 from .facts import Fact
+
+
+#: The first Helm release that deletes the `hook-succeeded` hooks already run when a later hook of
+#: the event fails (v3.19.0 hooks.go).
+SUCCEEDED_CLEANUP_ON_FAILURE_SINCE = "3.19"
 
 
 @dataclass(frozen=True)
@@ -57,7 +63,7 @@ DELETE_POLICY_DOCS: dict[str, PolicyDoc] = {
                 Fact(
                     "It is also deleted when a later hook of the event fails.",
                     "#deletion, #versions",
-                    since="3.19",
+                    since=SUCCEEDED_CLEANUP_ON_FAILURE_SINCE,
                     before="When a later hook of the event fails, it stays (Helm 3.19 and later delete it then).",
                 ),
                 Fact(
@@ -83,7 +89,7 @@ DELETE_POLICY_DOCS: dict[str, PolicyDoc] = {
                 Fact(
                     "Its pod logs go with it: `helm.sh/hook-output-log-policy: hook-failed` prints them first.",
                     "#output-logs",
-                    since="3.18",
+                    since=A.OUTPUT_LOG_POLICY_SINCE,
                     before="Its pod logs go with it.",
                 ),
             ),
@@ -120,7 +126,7 @@ OUTPUT_LOG_POLICY_DOCS: dict[str, PolicyDoc] = {
                     "hook of this event has succeeded, in reverse order, each just before its `hook-succeeded` "
                     "deletion; when a later hook of the event fails, they are never printed.",
                     "#output-logs",
-                    since="3.18",
+                    since=A.OUTPUT_LOG_POLICY_SINCE,
                     before="Helm before 3.18 does not read this annotation: nothing is printed.",
                 ),
             ),
@@ -134,7 +140,7 @@ OUTPUT_LOG_POLICY_DOCS: dict[str, PolicyDoc] = {
                     "of its containers (not init containers) to stderr, before any `hook-failed` deletion; not "
                     "when creating the object failed.",
                     "#output-logs",
-                    since="3.18",
+                    since=A.OUTPUT_LOG_POLICY_SINCE,
                     before="Helm before 3.18 does not read this annotation: nothing is printed.",
                 ),
             ),

@@ -12,6 +12,7 @@ import re
 from typing import Iterator
 
 from ...knowledge import versions
+from ...knowledge.events import TEST_LOGS_BEFORE_CLEANUP_SINCE
 from ..chart import Chart
 from ..hook_model import Resource, TemplateAnalysis
 from .registry import RuleContext, Severity, Violation, rule
@@ -137,7 +138,7 @@ def test_logs_deleted_before_read(res: Resource, ctx: RuleContext) -> Iterator[V
     hook = res.hook
     if res.kind != "Pod" or hook is None or not hook.known or hook.skipped or "test" not in hook.events:
         return
-    if versions.at_least(ctx.config.helm_version, "4.1"):
+    if versions.at_least(ctx.config.helm_version, TEST_LOGS_BEFORE_CLEANUP_SINCE):
         return
     policies = hook.effective_delete_policies
     if policies is None or "hook-succeeded" not in policies or hook.delete_policy is None:
