@@ -67,3 +67,12 @@ def test_test_logs_rule_follows_the_minor_version(tmp_path: Path) -> None:
     for version, fires in (("3", True), ("3.21", True), ("4.0", True), ("4.1", False), ("4", False)):
         found = _project(version, "HK215").check(str(pod)).violations
         assert bool(found) is fires, version
+
+
+def test_output_log_policy_is_ignored_only_before_318(tmp_path: Path) -> None:
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "Chart.yaml").write_text("apiVersion: v2\nname: app\nversion: 1.0.0\n")
+    job = tmp_path / "templates" / "job.yaml"
+    job.write_text(HOOK.replace("    helm.sh/hook: pre-upgrade\n", "    helm.sh/hook: pre-upgrade\n    helm.sh/hook-output-log-policy: hook-failed\n"))
+    for version, fires in (("3.17", True), ("3.0", True), ("3.18", False), ("3", False), ("4.0", False)):
+        assert bool(_project(version, "HK216").check(str(job)).violations) is fires, version

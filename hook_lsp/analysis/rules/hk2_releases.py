@@ -1,9 +1,11 @@
-"""HK214-HK215: what one release's hooks do to another release's, and to `helm test --logs`.
+"""HK214-HK216: what one release's hooks do to another release's, what `helm test --logs` can
+still read, and an annotation older Helm minors ignore.
 
 Helm's `before-hook-creation` deletion looks up the object by kind, namespace and name and checks
 no owner (docs/helm-hooks.md#shared-names), so a hook whose name does not depend on the release
 deletes the hook object of any other release of the chart in that namespace. In Helm 3 and 4.0,
-`helm test` deletes `hook-succeeded` test pods before `--logs` reads them (#helm-test).
+`helm test` deletes `hook-succeeded` test pods before `--logs` reads them (#helm-test). Helm
+before 3.18 ignores `helm.sh/hook-output-log-policy` (#versions).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import re
 from typing import Iterator
 
 from ...knowledge import versions
+from ...knowledge.annotations import OUTPUT_LOG_POLICY_SINCE
 from ...knowledge.events import TEST_LOGS_BEFORE_CLEANUP_SINCE
 from ..chart import Chart
 from ..hook_model import Resource, TemplateAnalysis
@@ -149,4 +152,41 @@ def test_logs_deleted_before_read(res: Resource, ctx: RuleContext) -> Iterator[V
         span,
         "`helm test --logs` cannot show this pod's logs after it succeeds: Helm 3 and 4.0 delete "
         "`hook-succeeded` test pods before fetching the logs",
+    )
+
+
+@rule("HK216", "output-log-policy-before-helm-318", Severity.INFORMATION)
+def output_log_policy_before_helm_318(res: Resource, ctx: RuleContext) -> Iterator[Violation]:
+    """## What it does
+    When `helmVersion` names a Helm 3 minor version before 3.18 (`"3.17"`), flags a
+    `helm.sh/hook-output-log-policy` annotation on a hook.
+
+    ## Why is this bad?
+    Helm reads `helm.sh/hook-output-log-policy` only from 3.18.0 on
+    ([Versions this guide follows](helm-hooks.md#versions), [Output logs](helm-hooks.md#output-logs)).
+    The Helm you target ignores it: the hook's logs are never printed, whatever it says. With
+    `helmVersion` `"3"` or `"4"` (the newest minors) this rule is silent.
+
+    ## Example
+    ```yaml
+    # .hook-lsp.toml: helm-version = "3.17"
+    annotations:
+      helm.sh/hook: pre-install
+      helm.sh/hook-output-log-policy: hook-failed
+    ```
+
+    ## Fix
+    Upgrade Helm to 3.18 or later, or read the logs yourself (`kubectl logs job/<name>`) and
+    keep the Job for it (no `hook-failed` delete policy).
+    """
+    hook = res.hook
+    if hook is None or hook.output_log_policy is None:
+        return
+    if versions.at_least(ctx.config.helm_version, OUTPUT_LOG_POLICY_SINCE):
+        return
+    ann = hook.output_log_policy
+    yield ctx.violation(
+        ann.key_span,
+        f"Helm {ctx.config.helm_version} ignores `{ann.key}`: Helm reads it only from "
+        f"{OUTPUT_LOG_POLICY_SINCE} on, so this hook's logs are never printed",
     )
