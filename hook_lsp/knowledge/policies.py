@@ -122,7 +122,7 @@ OUTPUT_LOG_POLICY_DOCS: dict[str, PolicyDoc] = {
             "print the hook's container logs to stderr when it succeeds",
             (
                 Fact(
-                    "Helm prints the logs of its containers (not init containers) to stderr only once *every* "
+                    "Helm prints the logs of the hook's containers (not init containers) to stderr only once *every* "
                     "hook of this event has succeeded, in reverse order, each just before its `hook-succeeded` "
                     "deletion; when a later hook of the event fails, they are never printed.",
                     "#output-logs",
@@ -137,7 +137,7 @@ OUTPUT_LOG_POLICY_DOCS: dict[str, PolicyDoc] = {
             (
                 Fact(
                     "Right after the hook fails while Helm waits for it (a timeout included), Helm prints the logs "
-                    "of its containers (not init containers) to stderr, before any `hook-failed` deletion; not "
+                    "of the hook's containers (not init containers) to stderr, before any `hook-failed` deletion; not "
                     "when creating the object failed.",
                     "#output-logs",
                     since=A.OUTPUT_LOG_POLICY_SINCE,
