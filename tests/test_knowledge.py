@@ -484,6 +484,7 @@ def test_one_job_deadline_recommendation():
         if sc.kind == "Job":
             assert f"activeDeadlineSeconds: ${{4:{deadline}}}" in sc.document(), sc.name
     assert f"activeDeadlineSeconds: {deadline}" in REGISTRY["HK209"].doc
+    assert f"5m, {deadline} s" in GUIDE.read_text(encoding="utf-8")
 
 
 def test_delete_hooks_also_run_when_a_failed_install_is_undone():
