@@ -25,6 +25,15 @@ class UsageError(Exception):
     """A bad argument or unreadable input: one line on stderr, exit code 2."""
 
 
+def _helm_version(value: str) -> str:
+    from .knowledge import versions
+
+    try:
+        return versions.normalise(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="hook-lsp", description="Helm hook lifecycle checks: language server and CLI.")
     p.add_argument("--version", action="version", version=f"hook-lsp {__version__}")
@@ -41,7 +50,10 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--format", choices=FORMATS, default="text")
     c.add_argument("--fail-on", choices=("error", "warning", "information", "hint", "never"), default="warning",
                    help="lowest severity that makes the exit code 1 (default: warning)")
-    c.add_argument("--helm-version", choices=("3", "4"), help="Helm major version to check against (default 4)")
+    c.add_argument(
+        "--docs-base-url", metavar="URL", help="where hook-lsp's docs/ is published (SARIF helpUri links rules there)"
+    )
+    c.add_argument("--helm-version", type=_helm_version, help="Helm version to check against: 3, 4, or a minor such as 3.18 (default 4)")
     c.add_argument("--select", metavar="CODES", help="only these rules (comma-separated codes or names)")
     c.add_argument("--ignore", metavar="CODES", help="turn these rules off (comma-separated codes or names)")
     c.add_argument("--values", metavar="FILE", action="append", default=[], help="values file merged over values.yaml (repeatable)")
@@ -51,7 +63,7 @@ def _parser() -> argparse.ArgumentParser:
     t.add_argument("--operation", choices=("install", "upgrade", "rollback", "uninstall", "test"), default="upgrade")
     t.add_argument("--values", metavar="FILE", action="append", default=[], help="values file merged over values.yaml (repeatable)")
     t.add_argument("--format", choices=TIMELINE_FORMATS, default="text")
-    t.add_argument("--helm-version", choices=("3", "4"), help="Helm major version (default 4)")
+    t.add_argument("--helm-version", type=_helm_version, help="Helm version: 3, 4, or a minor such as 4.1 (default 4)")
 
     r = sub.add_parser("rules", help="list the rules, or print their documentation")
     r.add_argument("--format", choices=("text", "markdown"), default="text")
@@ -194,7 +206,10 @@ def _check(args) -> int:
     from .reporting import github, sarif
 
     renderer = {"json": json_format, "sarif": sarif, "github": github}.get(args.format, text)
-    sys.stdout.write(renderer.render(findings, len(files)))
+    if renderer is sarif:
+        sys.stdout.write(sarif.render(findings, len(files), args.docs_base_url))
+    else:
+        sys.stdout.write(renderer.render(findings, len(files)))
     if failed:
         # Some file was not (fully) analysed: its findings may be missing, so never report success.
         return 2

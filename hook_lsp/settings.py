@@ -10,11 +10,18 @@ import json
 from dataclasses import asdict, dataclass, field
 
 from .analysis.config import AnalysisConfig, ConfigError, validate_helm_version, validate_rules
+from .knowledge.guide import DEFAULT_DOCS_BASE_URL
+
+
+def validate_docs_base_url(value) -> str:
+    if not isinstance(value, str) or not value.strip().startswith(("https://", "http://", "file://")):
+        raise ConfigError("docsBaseUrl must be an http(s):// or file:// URL")
+    return value.strip()
 
 
 @dataclass(frozen=True)
 class Settings:
-    #: "3" or "4": which Helm's behaviour hover text and rules follow.
+    #: "3", "4" or a minor version ("3.18", "4.1"): which Helm's behaviour hover text and rules follow.
     helmVersion: str = "4"
     #: Rule code or name -> "off" | "error" | "warning" | "information" | "hint".
     rules: dict = field(default_factory=dict)
@@ -28,6 +35,9 @@ class Settings:
     shellcheck: bool = True
     #: Delay (ms) between an edit and its analysis; 0 analyses at once.
     debounceMs: int = 0
+    #: Where hook-lsp's ``docs/`` folder is published: diagnostics link their rule there, hovers
+    #: link the hook guide (e.g. a mirror, or a local ``file:///`` copy).
+    docsBaseUrl: str = DEFAULT_DOCS_BASE_URL
 
     def analysis_config(self) -> AnalysisConfig:
         return AnalysisConfig(helm_version=self.helmVersion, rules=dict(self.rules), shellcheck=self.shellcheck)
@@ -50,6 +60,8 @@ class Settings:
                     value = validate_helm_version(value)
                 elif key == "rules":
                     value = validate_rules(value)
+                elif key == "docsBaseUrl":
+                    value = validate_docs_base_url(value)
                 elif isinstance(default, bool):
                     if not isinstance(value, bool):
                         raise ConfigError(f"{key} must be true or false")

@@ -1,7 +1,8 @@
-"""The knowledge tables behind hover and completion: complete, cited, free of the known myths,
-and the only source of the prose the server shows.
+"""The knowledge tables behind hover and completion: complete, each sentence tied to a section of
+the shipped guide (docs/helm-hooks.md), free of the known myths, and the only source of the prose
+the server shows.
 
-Myths are the reference's "Tutorial claims" (a)-(e) (hook-semantics §5): no rollback without
+Myths are claims common in tutorials that Helm's source contradicts: no rollback without
 `--atomic`/`--rollback-on-failure`; a failed post-install/post-upgrade hook marks the release
 failed; a failed pre-delete hook leaves it `uninstalling`; Helm and Kubernetes do not stop a hung
 Job; test hooks honour delete policies.
@@ -31,10 +32,12 @@ from hook_lsp.knowledge import (
     scaffolds,
     weights,
 )
+from hook_lsp.analysis.rules.registry import REGISTRY
+from hook_lsp.knowledge import guide
 from hook_lsp.knowledge.facts import DOCS_HOOKS, DOCS_TESTS, Fact
 
 ROOT = Path(__file__).resolve().parent.parent
-REFERENCE = ROOT.parent / "shared" / "reference" / "helm-hook-semantics.md"
+GUIDE = ROOT / "docs" / "helm-hooks.md"
 CORPUS = ROOT.parent / "shared" / "corpus"
 MODULES = (events, policies, weights, kinds_text, keys, scaffolds)
 
@@ -90,45 +93,84 @@ def test_every_event_policy_and_key_has_a_doc():
     assert set(kinds_text.WAIT_FACTS) >= {"Job", "Pod"}
 
 
-def test_every_fact_cites_a_section_of_the_reference():
-    headings = set()
-    if REFERENCE.is_file():
-        for line in REFERENCE.read_text(encoding="utf-8").splitlines():
-            m = re.match(r"#+ (\d+(?:\.\d+)?)[ .]", line)
-            if m:
-                headings.add(m.group(1))
-        # Numbered items inside a section (§1.2.5, §9.9) cite the section they are in.
+def test_every_fact_cites_a_section_of_the_guide():
     facts = all_facts()
     assert len(facts) > 40
+    shown = guide_anchors_in_docs()
     for fact in facts:
-        cited = re.findall(r"§(\d+(?:\.\d+)*)", fact.section)
+        cited = guide.anchors(fact.section)
         assert cited, fact.text
-        for section in cited:
-            parts = section.split(".")
-            if headings:
-                assert ".".join(parts[:2]) in headings or parts[0] in headings, (section, fact.text)
+        assert set(cited) <= shown, (cited, fact.text)
 
 
-def test_every_rerun_reason_cites_the_reference_or_kubernetes():
-    headings = set()
-    if REFERENCE.is_file():
-        for line in REFERENCE.read_text(encoding="utf-8").splitlines():
-            m = re.match(r"#+ (\d+(?:\.\d+)?)[ .]", line)
-            if m:
-                headings.add(m.group(1))
+def test_every_rerun_reason_cites_the_guide_or_kubernetes():
+    shown = guide_anchors_in_docs()
     declared = [v for v in vars(reruns).values() if isinstance(v, reruns.Reason)]
     assert set(declared) == set(reruns.REASONS) and len(declared) >= 10
     for reason in reruns.REASONS:
-        cited = re.findall(r"§(\d+(?:\.\d+)*)", reason.section)
-        assert cited, reason.template
-        for section in cited:
-            if headings:
-                parts = section.split(".")  # §9.3 is item 3 of §9
-                assert ".".join(parts[:2]) in headings or parts[0] in headings, (section, reason.template)
+        cited = guide.anchors(reason.section)
+        assert cited and set(cited) <= shown, reason.template
     # Retries and restarts are Kubernetes behaviour; their citations say so.
     for reason in (reruns.RETRY_DEFAULT, reruns.RETRY, reruns.RESTART_IN_PLACE, reruns.POD_RESTART):
-        assert "Kubernetes" in reason.section, reason.template
+        assert "#kubernetes" in reason.section, reason.template
     assert reruns.RETRY_DEFAULT.format(limit=reruns.DEFAULT_BACKOFF_LIMIT).count("6") == 2
+
+
+def guide_anchors_in_docs() -> set[str]:
+    """Anchors of the shipped guide: ``<a id="x"></a>`` right above a ``## `` heading whose text is
+    the section's title in `guide.SECTIONS`."""
+    lines = GUIDE.read_text(encoding="utf-8").splitlines()
+    found = set()
+    for i, line in enumerate(lines[:-1]):
+        m = re.fullmatch(r'<a id="([a-z0-9-]+)"></a>', line)
+        if m:
+            assert lines[i + 1] == f"## {guide.SECTIONS[m.group(1)]}", (m.group(1), lines[i + 1])
+            found.add(m.group(1))
+    return found
+
+
+def test_the_guide_has_every_section_and_each_statement_links_helm_source():
+    assert guide_anchors_in_docs() == set(guide.SECTIONS)
+    text = GUIDE.read_text(encoding="utf-8")
+    links = re.findall(r"https://github\.com/helm/helm/(?:blob|tree)/(v\d+\.\d+\.\d+)/", text)
+    assert len(links) > 60 and {"v3.21.4", "v4.2.4"} <= set(links)
+    # Every section links Helm's source at a tag, except the summary table and Kubernetes' part.
+    for part in re.split(r'<a id="', text)[1:]:
+        anchor = part.split('"', 1)[0]
+        if anchor not in ("kubernetes", "helm-3-vs-4"):
+            assert "github.com/helm/helm/" in part, anchor
+    # Links inside the guide point at its own anchors.
+    for target in re.findall(r"\]\(#([a-z0-9-]+)\)", text):
+        assert target in guide.SECTIONS, target
+
+
+SECTION_LINK = re.compile(r"helm-hooks\.md#([a-z0-9-]+)")
+RULE_LINK = re.compile(r"rules\.md#([a-z0-9-]+)")
+
+
+def test_every_link_into_the_docs_names_an_existing_anchor():
+    """Rule docstrings, knowledge, docs pages: a cited section or rule anchor that does not exist fails."""
+    sections = guide_anchors_in_docs()
+    rule_anchors = {guide.rule_anchor(r.code, r.name) for r in REGISTRY.values()}
+    sources = [*sorted((ROOT / "hook_lsp").rglob("*.py")), *sorted((ROOT / "docs").rglob("*.md")), ROOT / "README.md"]
+    cited = 0
+    for path in sources:
+        text = path.read_text(encoding="utf-8")
+        for anchor in SECTION_LINK.findall(text):
+            assert anchor in sections, (path.name, anchor)
+            cited += 1
+        for anchor in RULE_LINK.findall(text):
+            assert anchor in rule_anchors, (path.name, anchor)
+    assert cited > 30
+    for r in REGISTRY.values():
+        assert f"## {r.code} {r.name}" in (ROOT / "docs" / "rules.md").read_text(encoding="utf-8")
+
+
+def test_no_section_sign_or_research_notes_anywhere_in_the_product():
+    for path in [*sorted((ROOT / "hook_lsp").rglob("*.py")), *sorted((ROOT / "docs").rglob("*.md"))]:
+        text = path.read_text(encoding="utf-8")
+        assert "\u00a7" not in text, path
+        assert "hook-semantics" not in text and "shared/reference" not in text, path
 
 
 def test_helm3_differences_are_stated_in_helm4_text():
@@ -389,3 +431,88 @@ def test_no_myth_in_rule_docs_guides_or_messages():
     for path in docs + [report]:
         for paragraph in path.read_text(encoding="utf-8").split("\n\n"):
             assert not myths_in(paragraph), (path.name, paragraph)
+
+
+# --------------------------------------------------------------------------------------------
+# Corrections read from Helm's source (each pins one sentence)
+
+
+def test_before_hook_creation_wait_is_stated_per_action():
+    fact = policies.DELETE_POLICY_DOCS["before-hook-creation"].facts[0]
+    h4 = fact.render("4")
+    assert "only in `helm test`" in h4 and "`--rollback-on-failure`" in h4 and "`--wait=legacy`" in h4
+    assert "unless `--wait` is given" not in h4
+    assert "waits until it is gone, up to `--timeout`" in fact.render("3")
+    assert "whichever release created it" in h4 and "whichever release created it" in fact.render("3")
+
+
+def test_succeeded_output_logs_wait_for_the_whole_event_and_never_follow_a_failure():
+    text = policies.OUTPUT_LOG_POLICY_DOCS["hook-succeeded"].facts[0].render("4")
+    assert "once *every* hook of this event has succeeded" in text and "in reverse order" in text
+    assert "never printed" in text
+    assert "does not read this annotation" in policies.OUTPUT_LOG_POLICY_DOCS["hook-succeeded"].facts[0].render("3.17")
+
+
+def test_hook_failed_deletes_nothing_when_creating_the_object_fails():
+    facts = policies.DELETE_POLICY_DOCS["hook-failed"].facts
+    assert "Not when creating the object fails" in facts[0].render("4")
+    assert "not when creating the object failed" in policies.OUTPUT_LOG_POLICY_DOCS["hook-failed"].facts[0].render("4")
+
+
+@pytest.mark.parametrize("v, expected", [("3", "(since Helm 3.19)"), ("3.19", "also deleted"), ("3.18", "it stays"), ("4", "also deleted")])
+def test_cleanup_of_succeeded_hooks_on_failure_is_a_319_fact(v, expected):
+    assert expected in policies.DELETE_POLICY_DOCS["hook-succeeded"].facts[1].render(v)
+
+
+@pytest.mark.parametrize("v, expected", [("3", "no limit"), ("4.0", "no limit"), ("4.1", "30 s"), ("4", "30 s")])
+def test_timeout_zero_per_version(v, expected):
+    assert expected in kinds_text.TIMEOUT_ZERO.render(v)
+    assert "gets no time at all" in kinds_text.TIMEOUT_ZERO.render("3")
+
+
+def test_ttl_deletion_is_a_race_not_a_certainty():
+    job = kinds_text.WAIT_FACTS["Job"][0].render("4")
+    assert "before Helm's watcher has seen it complete" in job and "`--wait=legacy`" in job
+
+
+def test_one_job_deadline_recommendation():
+    from hook_lsp.analysis.rules.registry import REGISTRY
+
+    deadline = kinds_text.JOB_DEADLINE_SECONDS
+    assert deadline < kinds_text.DEFAULT_TIMEOUT_SECONDS
+    for sc in scaffolds.SCAFFOLDS:
+        if sc.kind == "Job":
+            assert f"activeDeadlineSeconds: ${{4:{deadline}}}" in sc.document(), sc.name
+    assert f"activeDeadlineSeconds: {deadline}" in REGISTRY["HK209"].doc
+    assert f"5m, {deadline} s" in GUIDE.read_text(encoding="utf-8")
+
+
+def test_delete_hooks_also_run_when_a_failed_install_is_undone():
+    for event in ("pre-delete", "post-delete"):
+        runs = events.EVENT_DOCS[event].runs
+        assert "`--rollback-on-failure` undoes a failed install" in runs.render("4")
+        assert "`--atomic` undoes a failed install" in runs.render("3")
+    assert "runs its pre- and post-delete hooks" in events.EVENT_DOCS["pre-install"].failure.render("4")
+    assert "`--replace`" in events.EVENT_DOCS["pre-install"].runs.render("4")
+
+
+@pytest.mark.parametrize("event, status", [("pre-install", "pending-install"), ("post-upgrade", "pending-upgrade"), ("pre-rollback", "pending-rollback")])
+def test_failure_hover_says_what_a_killed_helm_leaves(event, status):
+    analysis = analyse_template(f"kind: Job\nmetadata:\n  annotations:\n    helm.sh/hook: {event}\n", "t.yaml")
+    found = hover(analysis, analysis.text.index(event) + 2, None)
+    assert f"**{phrases.INTERRUPTED}:**" in found.markdown and f"`{status}`" in found.markdown
+    assert "helm-hooks.md#interrupted" in found.markdown
+
+
+def test_post_renderers_reach_hooks_in_helm4_only():
+    fact = next(f for f in keys.KEY_DOCS[A.HOOK].facts if "#post-renderers" in f.section)
+    assert "passes hook manifests through it" in fact.render("4")
+    assert "never sees hook manifests" in fact.render("3")
+
+
+def test_hovers_link_the_guide_sections_of_their_sentences():
+    analysis = analyse_template("kind: Job\nmetadata:\n  annotations:\n    helm.sh/hook-delete-policy: hook-failed\n", "t.yaml")
+    found = hover(analysis, analysis.text.index("hook-failed") + 2, None)
+    assert "§" not in found.markdown and "reference" not in found.markdown
+    links = re.findall(r"\]\((https://[^)]+)\)", found.markdown)
+    assert guide.section_url("deletion") in links and guide.section_url("output-logs") in links

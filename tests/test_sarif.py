@@ -54,6 +54,8 @@ def test_sarif_validates_against_schema(chart, capsys):
     assert hk101["name"] == REGISTRY["HK101"].name
     assert "## Why is this bad?" in hk101["help"]["markdown"]
     assert hk101["defaultConfiguration"]["level"] == "error"
+    assert hk101["helpUri"] == "https://github.com/hook-lsp/hook-lsp/blob/main/docs/rules.md#hk101-unknown-hook-event"
+    assert all(r["helpUri"].endswith(f"rules.md#{r['id'].lower()}-{r['name']}") for r in driver["rules"])
     result = next(r for r in run_["results"] if r["ruleId"] == "HK101")
     assert driver["rules"][result["ruleIndex"]]["id"] == "HK101"
     loc = result["locations"][0]["physicalLocation"]
@@ -127,3 +129,11 @@ def test_progress_only_on_a_terminal(tmp_path, monkeypatch, capsys):
     capsys.readouterr()
     assert cli.main(["check", str(chart), "--fail-on", "never"]) == 0
     assert "checked 200/200" not in capsys.readouterr().err
+
+
+def test_sarif_help_uri_follows_the_docs_base_url(chart, capsys):
+    _, out = run(capsys, "demo", "--format", "sarif", "--docs-base-url", "https://docs.example.org/hook-lsp")
+    rules = json.loads(out)["runs"][0]["tool"]["driver"]["rules"]
+    assert rules[0]["helpUri"].startswith("https://docs.example.org/hook-lsp/rules.md#hk")
+    helps = "".join(r["help"]["markdown"] for r in rules)
+    assert "](https://docs.example.org/hook-lsp/helm-hooks.md#" in helps and "](helm-hooks.md#" not in helps

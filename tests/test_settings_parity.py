@@ -8,6 +8,7 @@ side is `python -m hook_lsp.settings`, the same JSON the docs point users to.
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -50,9 +51,12 @@ def test_same_types():
 
 def test_every_offered_choice_is_accepted_by_the_server():
     contributed = _contributed()
-    for choice in contributed["helmVersion"]["enum"]:
+    pattern = re.compile(contributed["helmVersion"]["pattern"])
+    for choice in contributed["helmVersion"]["examples"]:
         settings, errors = Settings.from_json({"helmVersion": choice})
-        assert errors == [] and settings.helmVersion == choice
+        assert errors == [] and settings.helmVersion == choice and pattern.match(choice)
+    for rejected in ("2", "5", "3.x"):
+        assert not pattern.match(rejected) and Settings.from_json({"helmVersion": rejected})[1]
     for severity in contributed["rules"]["additionalProperties"]["enum"]:
         settings, errors = Settings.from_json({"rules": {"HK101": severity}})
         assert errors == [], (severity, errors)

@@ -67,8 +67,8 @@ def test_upgrade_order_ties_and_subcharts(umbrella):
     pre = t.steps[0]
     assert pre.kind == "hooks" and pre.event == "pre-upgrade"
     # By hand: backup (-10); then weight 0 by name: "db-init" < "migrate" (the subchart's hook
-    # sorts with the parent's, §7); three hooks named "migrate" tie on weight and name, so kind
-    # decides (§3.1): ServiceAccount, Role, Job in InstallOrder.
+    # sorts with the parent's, #subcharts-and-crds); three hooks named "migrate" tie on weight and name, so kind
+    # decides (#order): ServiceAccount, Role, Job in InstallOrder.
     assert [(h.kind, h.name, h.weight) for h in pre.hooks] == [
         ("Job", "backup", -10),
         ("Job", "db-init", 0),
@@ -79,14 +79,14 @@ def test_upgrade_order_ties_and_subcharts(umbrella):
     assert [h.position for h in pre.hooks] == [1, 2, 3, 4, 5]
     assert all(h.total == 5 and h.order_certain for h in pre.hooks)
     assert pre.hooks[1].subchart == "db" and pre.hooks[0].subchart == ""
-    # hook-succeeded: after all pre-upgrade hooks, in reverse execution order (§4.3).
+    # hook-succeeded: after all pre-upgrade hooks, in reverse execution order (#deletion).
     cleanup = t.steps[1]
     assert cleanup.kind == "cleanup"
     assert [(h.kind, h.name) for h in cleanup.hooks] == [("Job", "migrate"), ("ServiceAccount", "migrate")]
-    # Upgrade never touches crds/ (§7); then the resources, then post-upgrade (none).
+    # Upgrade never touches crds/ (#subcharts-and-crds); then the resources, then post-upgrade (none).
     assert [s.kind for s in t.steps[2:]] == ["resources", "hooks"]
     assert t.steps[2].title.startswith("update")
-    assert "crds/ is not touched by upgrade (§7)" in t.notes
+    assert "crds/ is not touched by upgrade" in t.notes
 
 
 def test_waits_and_deletions(umbrella):
@@ -96,9 +96,9 @@ def test_waits_and_deletions(umbrella):
     by = {(h.kind, h.name): h for h in pre.hooks}
     assert by[("Job", "migrate")].waits_for.startswith("the Job to be Complete")
     assert by[("ServiceAccount", "migrate")].waits_for.startswith("nothing")
-    # No policy given: the default before-hook-creation applies (§4.2).
+    # No policy given: the default before-hook-creation applies (#delete-policies).
     assert by[("Job", "db-init")].delete_policies == ["before-hook-creation"]
-    assert by[("Role", "migrate")].deletion == ["hook-failed: deleted right after it fails or times out (§4.3)"]
+    assert by[("Role", "migrate")].deletion == ["hook-failed: deleted right after it fails or times out (not when creating it failed)"]
     # hook-succeeded alone turns the default off.
     assert by[("ServiceAccount", "migrate")].delete_policies == ["hook-succeeded"]
     assert t.steps[2].kind == "cleanup"
@@ -151,14 +151,14 @@ def test_kube_prometheus_stack_with_crds_subchart():
     weights = [h.weight for h in pre.hooks]
     assert weights == sorted(weights)
     assert weights == [-5, -5, -5, -4, -3, -2, 0, 0, 0, 0, 0, 0, 5]
-    # The CRD upgrade Job of the `crds` subchart runs last (weight 5), its RBAC first (§7).
+    # The CRD upgrade Job of the `crds` subchart runs last (weight 5), its RBAC first (#subcharts-and-crds).
     last = pre.hooks[-1]
     assert (last.kind, last.subchart) == ("Job", "crds") and last.path.endswith("charts/crds/templates/upgrade/job.yaml")
     assert [h.kind for h in pre.hooks if h.subchart == "crds"] == [
         "ClusterRole", "ServiceAccount", "ClusterRoleBinding", "ConfigMap", "Job"
     ]
     # Same templated name `‹fullname›-admission-create`, same weight: kind decides, and an
-    # unknown kind (CiliumNetworkPolicy) comes after every InstallOrder kind (§3.1).
+    # unknown kind (CiliumNetworkPolicy) comes after every InstallOrder kind (#order).
     np_ = [h.kind for h in pre.hooks if h.name == "‹fullname›-admission-create" and h.weight == -5]
     assert np_ == ["NetworkPolicy", "CiliumNetworkPolicy"]
     # Weight-0 admission hooks share the templated name: InstallOrder, Job last.
@@ -221,3 +221,81 @@ def test_check_accepts_values_files(tmp_path, capsys):
     assert isinstance(json.loads(capsys.readouterr().out), list)
     assert cli.main(["check", str(LIFECYCLE), "--values", str(tmp_path / "missing.yaml")]) == 2
     assert "--values" in capsys.readouterr().err
+
+
+def _chart(tmp_path, docs: str, version: str) -> Chart:
+    root = tmp_path / "c"
+    (root / "templates").mkdir(parents=True)
+    (root / "Chart.yaml").write_text("apiVersion: v2\nname: c\nversion: 0.1.0\n")
+    (root / "templates" / "hooks.yaml").write_text(docs)
+    return Chart.load(root, helm_version=version)
+
+
+def test_helm4_upgrade_is_not_called_a_three_way_merge(tmp_path):
+    job = hook("Job", "migrate", "pre-upgrade")
+    step4 = next(s for s in timeline(_chart(tmp_path, job, "4"), "upgrade").steps if s.kind == "resources")
+    assert "server-side apply" in step4.title and step4.title.startswith("update (server-side apply when")
+    assert "#server-side-apply" in step4.refs
+    step3 = next(s for s in timeline(_chart(tmp_path / "3", job, "3"), "upgrade").steps if s.kind == "resources")
+    assert step3.title.startswith("update (three-way merge)")
+
+
+@pytest.mark.parametrize(
+    "version, operation, waits",
+    [("3", "install", True), ("3", "test", True), ("4", "install", False), ("4", "upgrade", False), ("4", "test", True), ("4.0", "test", True)],
+)
+def test_before_hook_creation_wait_is_stated_per_action(tmp_path, version, operation, waits):
+    event = "test" if operation == "test" else f"pre-{operation}"
+    t = timeline(_chart(tmp_path, hook("Job", "j", event), version), operation)
+    (sentence,) = t.hooks[0].deletion
+    assert ("waits for it to be gone" in sentence) is waits
+    assert ("does not wait" in sentence) is (not waits)
+    if not waits:
+        assert "--rollback-on-failure" in sentence and "--wait=legacy" in sentence
+    assert "whichever release made it" in sentence
+
+
+def test_interrupted_operations_leave_a_pending_status(tmp_path):
+    chart = _chart(tmp_path, hook("Job", "j", "pre-install,pre-upgrade,pre-rollback"), "4")
+    for operation, status in (("install", "pending-install"), ("upgrade", "pending-upgrade"), ("rollback", "pending-rollback")):
+        assert any(f"`{status}`" in n for n in timeline(chart, operation).notes), operation
+    assert not any("pending" in n for n in timeline(chart, "test").notes)
+
+
+@pytest.mark.parametrize(
+    "version, note",
+    [
+        ("3", "deleted too (since Helm 3.19)"),
+        ("3.19", "deleted too"),
+        ("3.18", "already ran stay (Helm 3.19 deletes them)"),
+        ("4", "deleted too"),
+    ],
+)
+def test_minor_versions_select_the_cleanup_sentences(tmp_path, version, note):
+    docs = hook("ServiceAccount", "sa", "pre-install", policy="hook-succeeded")
+    t = timeline(_chart(tmp_path, docs, version), "install")
+    cleanup = next(s for s in t.steps if s.kind == "cleanup")
+    assert any(n.endswith(note) for n in cleanup.notes), cleanup.notes
+    if version == "4":
+        assert not any("since" in n for n in cleanup.notes)
+
+
+def test_succeeded_output_logs_are_printed_only_after_every_hook_succeeded(tmp_path):
+    docs = hook("Job", "j", "pre-install").replace(
+        '    "helm.sh/hook": pre-install\n', '    "helm.sh/hook": pre-install\n    "helm.sh/hook-output-log-policy": hook-succeeded\n'
+    )
+    t = timeline(_chart(tmp_path, docs, "4"), "install")
+    cleanup = next(s for s in t.steps if s.kind == "cleanup")
+    assert any("never when a later hook fails" in n for n in cleanup.notes)
+    assert "#output-logs" in cleanup.refs
+    t317 = timeline(_chart(tmp_path / "old", docs, "3.17"), "install")
+    assert not any("output logs" in n for s in t317.steps for n in s.notes)  # no such annotation before 3.18
+
+
+def test_every_step_cites_existing_guide_sections(umbrella):
+    from hook_lsp.knowledge import guide
+
+    chart = Chart.load(umbrella)
+    for operation in OPERATIONS:
+        for step in timeline(chart, operation).steps:
+            assert step.refs and all(r.startswith("#") and r[1:] in guide.SECTIONS for r in step.refs), step.title

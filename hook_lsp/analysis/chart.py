@@ -1,10 +1,10 @@
 """The chart model: every template of a chart and its subcharts, and Helm's hook order.
 
 Helm renders the templates of a chart and of all its enabled subcharts into one map and sorts
-all hooks together (reference §7): files in `sort.Strings` order of their rendered path
+all hooks together: files in `sort.Strings` order of their rendered path
 (``<chart>/charts/<sub>/templates/...`` before ``<chart>/templates/...``), documents in file
 order, a stable pre-sort by kind (`InstallOrder`), then per event a stable sort by weight and then
-``metadata.name`` (§3.1 — Helm's docs say kind before name; the code compares the name first).
+``metadata.name`` (#order — Helm's docs say kind before name; the code compares the name first).
 
 The chart is kept current by `update`/`remove` (editor buffers and file-watcher events); reading
 a file from disk is the only I/O here, and nothing from the chart is ever executed.
@@ -265,7 +265,7 @@ class Chart:
         return [(t, r) for t in self.manifest_templates() for r in t.hooks]
 
     def order(self, event: str) -> list[HookEntry]:
-        """Hooks of ``event`` in Helm's execution order (§3.1)."""
+        """Hooks of ``event`` in Helm's execution order (#order)."""
         if self._order_cache is None:
             self._order_cache = self._compute_orders()
         return self._order_cache.get(event, [])

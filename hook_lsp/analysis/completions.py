@@ -3,7 +3,7 @@
 `complete(analysis, offset, chart, helm_version)` reads the cursor context (`cursor`) and returns
 plain `Item`s: annotation keys quoted like their siblings, the events and policies not yet in a
 list (events in lifecycle order), weights that place the hook before, between or after the
-chart's other hooks of the same events (Helm's order, reference §3.1), and whole-resource or
+chart's other hooks of the same events (Helm's order), and whole-resource or
 annotation-block scaffolds. The protocol layer only converts spans and kinds.
 """
 
@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 from ..knowledge import annotations as A
+from ..knowledge import versions
 from ..knowledge import phrases as P
 from ..knowledge import policies as PO
 from ..knowledge import weights as W
@@ -97,7 +98,9 @@ def _keys(analysis: TemplateAnalysis, ctx: KeyContext, v: str) -> list[Item]:
         if key in ctx.present:
             continue
         if key == A.OUTPUT_LOG_POLICY and kind and kind not in A.OUTPUT_LOG_KINDS:
-            continue  # only Job and Pod hooks print logs (§4.4)
+            continue  # only Job and Pod hooks print logs (#output-logs)
+        if key == A.OUTPUT_LOG_POLICY and not versions.at_least(v, A.OUTPUT_LOG_POLICY_SINCE):
+            continue  # the selected Helm predates the annotation (#versions)
         written = f"{ctx.quote}{key}{ctx.quote}"
         insert = written if ctx.has_colon else f"{written}: "
         doc = KEY_DOCS[key]
@@ -178,7 +181,7 @@ def _events_of(resource: Resource | None) -> list[str]:
 
 
 def weight_suggestions(resource: Resource | None, events: list[str], chart: Chart) -> list[tuple[int, str]]:
-    """(weight, where it puts the hook) for the gaps around the other hooks of ``events`` (§3.1)."""
+    """(weight, where it puts the hook) for the gaps around the other hooks of ``events`` (#order)."""
     others: dict[int, HookEntry] = {}
     for event in events:
         for entry in chart.order(event):
@@ -211,7 +214,9 @@ def weight_suggestions(resource: Resource | None, events: list[str], chart: Char
 
 
 def _scaffold_doc(scaffold: Scaffold, v: str, body: str) -> str:
-    return "\n\n".join([f"**{scaffold.label}**", *[f.render(v) for f in scaffold.facts], f"```yaml\n{body}\n```"])
+    return "\n\n".join(
+        [f"**{scaffold.label}**", *[f.render(v) for f in scaffold.facts], f"```yaml\n{body}\n```", *H.guide_links(scaffold.facts)]
+    )
 
 
 def _document_scaffolds(ctx: ScaffoldContext, v: str) -> list[Item]:

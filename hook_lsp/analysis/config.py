@@ -15,6 +15,8 @@ import sys
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from ..knowledge import versions
+
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - exercised on Python 3.10 only
@@ -31,7 +33,7 @@ class ConfigError(ValueError):
 
 @dataclass(frozen=True)
 class AnalysisConfig:
-    #: "3" or "4": selects version-specific facts (kind order, SSA, waiting).
+    #: "3", "4" or a minor ("3.18"): selects version-specific facts (kind order, SSA, waiting).
     helm_version: str = "4"
     #: Rule code or name -> "off" or a severity.
     rules: dict[str, str] = field(default_factory=dict)
@@ -52,11 +54,13 @@ class AnalysisConfig:
 
 
 def validate_helm_version(value) -> str:
-    text = str(value).strip().lstrip("v")
-    major = text.split(".")[0]
-    if major not in ("3", "4"):
-        raise ConfigError(f"helmVersion must be 3 or 4, not {value!r}")
-    return major
+    """"3", "4", or a minor version such as "3.17" / "4.1" (``v`` and a patch are dropped)."""
+    try:
+        return versions.normalise(value)
+    except ValueError:
+        raise ConfigError(
+            f"helmVersion must be 3, 4 or a minor version such as 3.18 or 4.1, not {value!r}"
+        ) from None
 
 
 def validate_rules(rules) -> dict[str, str]:

@@ -2,7 +2,7 @@
 
 `analyse_template(text, path)` masks the template, composes its documents and extracts, per
 document, the kind, name, namespace, every annotation (with exact key and value spans), the hook
-settings parsed exactly as Helm parses them (reference §1.2, §2, §4.2), hook-like keys in places
+settings parsed exactly as Helm parses them, hook-like keys in places
 Helm never reads, and for pod-running kinds the workload read by `pods` (restart policy, Job
 limits, containers, the Secrets/ConfigMaps/ServiceAccounts/PVCs the pod references).
 
@@ -34,7 +34,7 @@ class Token:
 
     #: The part as written (untrimmed).
     raw: str
-    #: ``ToLower(TrimSpace(raw))``: what Helm compares (§1.2 step 4, §4.2).
+    #: ``ToLower(TrimSpace(raw))``: what Helm compares (#parsing#delete-policies).
     value: str
     #: Where the trimmed part is in the source (the whole value when it cannot be mapped).
     span: Span
@@ -76,7 +76,7 @@ class Annotation:
 
     @property
     def helm_value(self) -> str | None:
-        """The string Helm's decoder makes of this value (§2), or None if unknown."""
+        """The string Helm's decoder makes of this value (#weights), or None if unknown."""
         if not self.known:
             return None
         return helm_string(self.text or "", self.style)
@@ -143,12 +143,12 @@ class Hook:
 
     @property
     def skipped(self) -> bool:
-        """True when an unknown part makes Helm drop the whole resource (§1.2 step 5)."""
+        """True when an unknown part makes Helm drop the whole resource (#parsing)."""
         return self.known and any(A.canonical_event(t.value) is None for t in self.event_tokens)
 
     @property
     def weight_value(self) -> int | None:
-        """The weight Helm uses (`strconv.Atoi`, failure = 0), or None when templated (§2)."""
+        """The weight Helm uses (`strconv.Atoi`, failure = 0), or None when templated (#weights)."""
         if self.weight is None:
             return 0
         value = self.weight.helm_value
@@ -159,7 +159,7 @@ class Hook:
 
     @property
     def delete_policies(self) -> list[str] | None:
-        """Policies as Helm stores them (every part, unvalidated); None when templated (§4.2)."""
+        """Policies as Helm stores them (every part, unvalidated); None when templated (#delete-policies)."""
         if self.delete_policy is None:
             return []
         if not self.delete_policy.known:
@@ -168,7 +168,7 @@ class Hook:
 
     @property
     def effective_delete_policies(self) -> list[str] | None:
-        """What Helm applies: the default before-hook-creation only when none is given (§4.2)."""
+        """What Helm applies: the default before-hook-creation only when none is given (#delete-policies)."""
         policies = self.delete_policies
         if policies is None:
             return None

@@ -3,9 +3,11 @@
 `hover(analysis, offset, chart, helm_version)` finds the target with `cursor.hover_target` and
 returns markdown plus the span it describes. The markdown builders are shared with completion
 item documentation. A weight's hover places the hook in Helm's chart-wide order of each of its
-events (reference §3.1), naming the neighbours and saying when a tie is broken by name. Elsewhere,
+events, naming the neighbours and saying when a tie is broken by name. Elsewhere,
 on a line of a script a hook runs, the hover lists why that script runs again (`scripts.explain`):
-the reason a re-run hazard flagged by an HK3xx rule matters.
+the reason a re-run hazard flagged by an HK3xx rule matters. Every hover ends with links to the
+sections of hook-lsp's guide its sentences come from (against the default docs URL; the hover
+feature rebases them on ``hookLsp.docsBaseUrl``).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..knowledge import annotations as A
+from ..knowledge import guide
 from ..knowledge import events as E
 from ..knowledge import kinds_text as K
 from ..knowledge import phrases as P
@@ -59,9 +62,25 @@ def hover(analysis: TemplateAnalysis, offset: int, chart: Chart | None, helm_ver
 # Markdown builders (also used for completion item documentation)
 
 
-def _markdown(title: str, parts: list[str], url: str = DOCS_HOOKS) -> str:
+def _markdown(title: str, parts: list[str], url: str = DOCS_HOOKS, facts=()) -> str:
+    """Title, paragraphs, then links: the guide sections of ``facts``, and Helm's own page."""
     link = (P.TESTS_LINK if url != DOCS_HOOKS else P.DOCS_LINK).format(url=url)
-    return "\n\n".join([title, *[p for p in parts if p], link])
+    return "\n\n".join([title, *[p for p in parts if p], *guide_links(facts), link])
+
+
+def guide_links(facts) -> list[str]:
+    """One paragraph linking each guide section the shown facts cite (none when no fact is shown)."""
+    seen: list[str] = []
+    for fact in facts:
+        for anchor in guide.anchors(fact.section):
+            if anchor not in seen:
+                seen.append(anchor)
+    if not seen:
+        return []
+    links = P.LINK_SEPARATOR.join(
+        P.GUIDE_LINK.format(title=guide.SECTIONS[a], url=guide.section_url(a)) for a in seen
+    )
+    return [P.GUIDE_LINKS.format(links=links)]
 
 
 def _facts(facts: tuple[Fact, ...] | list[Fact], v: str) -> list[str]:
@@ -69,41 +88,49 @@ def _facts(facts: tuple[Fact, ...] | list[Fact], v: str) -> list[str]:
 
 
 def event_doc(token: str, v: str) -> str:
-    """An event token as Helm reads it (lower-cased, trimmed; §1.2 step 4)."""
+    """An event token as Helm reads it (lower-cased, trimmed; #parsing)."""
     canonical = A.canonical_event(token)
     if canonical is None:
         if token in E.REMOVED_FACTS:
-            return _markdown(P.REMOVED_TITLE.format(name=token), [E.REMOVED_FACTS[token].render(v)])
-        return _markdown(P.UNKNOWN_EVENT_TITLE.format(name=token), [E.UNKNOWN_EVENT.render(v)])
+            return _markdown(P.REMOVED_TITLE.format(name=token), [E.REMOVED_FACTS[token].render(v)], facts=[E.REMOVED_FACTS[token]])
+        return _markdown(P.UNKNOWN_EVENT_TITLE.format(name=token), [E.UNKNOWN_EVENT.render(v)], facts=[E.UNKNOWN_EVENT])
     doc = E.EVENT_DOCS[canonical]
     parts = [
         f"**{P.RUNS}:** {doc.runs.render(v)}",
         f"**{P.EXISTS}:** {doc.exists.render(v)}",
         f"**{P.FAILURE}:** {doc.failure.render(v)}",
     ]
+    if doc.interrupted is not None:
+        parts.append(f"**{P.INTERRUPTED}:** {doc.interrupted.render(v)}")
     if canonical != token:
         title = P.ALIAS_TITLE.format(name=token, target=canonical)
         parts.insert(0, E.ALIAS_FACTS[token].render(v))
     else:
         title = P.EVENT_TITLE.format(name=token)
-    return _markdown(title, parts, doc.docs_url)
+    return _markdown(title, parts, doc.docs_url, facts=doc.facts())
 
 
 def delete_policy_doc(token: str, v: str) -> str:
     doc = PO.DELETE_POLICY_DOCS.get(token)
     if doc is None:
-        return _markdown(P.UNKNOWN_DELETE_POLICY_TITLE.format(name=token), [PO.UNKNOWN_DELETE_POLICY.render(v)])
-    return _markdown(P.DELETE_POLICY_TITLE.format(name=token), _facts(doc.facts, v))
+        return _markdown(
+            P.UNKNOWN_DELETE_POLICY_TITLE.format(name=token), [PO.UNKNOWN_DELETE_POLICY.render(v)], facts=[PO.UNKNOWN_DELETE_POLICY]
+        )
+    return _markdown(P.DELETE_POLICY_TITLE.format(name=token), _facts(doc.facts, v), facts=doc.facts)
 
 
 def output_log_policy_doc(token: str, v: str) -> str:
     doc = PO.OUTPUT_LOG_POLICY_DOCS.get(token)
     if doc is None:
         return _markdown(
-            P.UNKNOWN_OUTPUT_LOG_POLICY_TITLE.format(name=token), [PO.UNKNOWN_OUTPUT_LOG_POLICY.render(v)]
+            P.UNKNOWN_OUTPUT_LOG_POLICY_TITLE.format(name=token),
+            [PO.UNKNOWN_OUTPUT_LOG_POLICY.render(v)],
+            facts=[PO.UNKNOWN_OUTPUT_LOG_POLICY],
         )
     return _markdown(
-        P.OUTPUT_LOG_POLICY_TITLE.format(name=token), _facts(doc.facts + (PO.OUTPUT_LOG_SCOPE,), v)
+        P.OUTPUT_LOG_POLICY_TITLE.format(name=token),
+        _facts(doc.facts + (PO.OUTPUT_LOG_SCOPE,), v),
+        facts=doc.facts + (PO.OUTPUT_LOG_SCOPE,),
     )
 
 
@@ -117,19 +144,19 @@ def token_doc(key: str, token: str, v: str) -> str:
 
 def key_doc(key: str, v: str) -> str:
     doc = KEY_DOCS[key]
-    return _markdown(P.KEY_TITLE.format(key=key), _facts(doc.facts, v))
+    return _markdown(P.KEY_TITLE.format(key=key), _facts(doc.facts, v), facts=doc.facts)
 
 
 def kind_doc(kind: str, v: str) -> str:
     facts = K.wait_facts(kind)
     if kind in WAITED_KINDS:
-        facts = facts + (K.TIMEOUT,)
-    return _markdown(P.KIND_TITLE.format(kind=kind), _facts(facts, v))
+        facts = facts + (K.TIMEOUT, K.TIMEOUT_ZERO)
+    return _markdown(P.KIND_TITLE.format(kind=kind), _facts(facts, v), facts=facts)
 
 
 def weight_facts_doc(v: str) -> str:
     """Documentation of suggested weight values."""
-    return _markdown(P.KEY_TITLE.format(key=A.WEIGHT), _facts((W.ORDER, W.ATOI, W.UNQUOTED), v))
+    return _markdown(P.KEY_TITLE.format(key=A.WEIGHT), _facts((W.ORDER, W.ATOI, W.UNQUOTED), v), facts=(W.ORDER, W.ATOI, W.UNQUOTED))
 
 
 # --------------------------------------------------------------------------------------------
@@ -180,7 +207,7 @@ def weight_doc(target: WeightTarget, analysis: TemplateAnalysis, chart: Chart | 
     text = target.text
     if text is None:
         written = analysis.text[target.span.start : target.span.end]
-        return _markdown(P.WEIGHT_TITLE.format(value=written), [W.TEMPLATED.render(v), W.ORDER.render(v)])
+        return _markdown(P.WEIGHT_TITLE.format(value=written), [W.TEMPLATED.render(v), W.ORDER.render(v)], facts=(W.TEMPLATED, W.ORDER))
     title = P.WEIGHT_TITLE.format(value=text) if text else P.WEIGHT_EMPTY_TITLE
     parts: list[str] = []
     if resource is not None and resource.hook is not None and resource.hook.weight_value is not None:
@@ -192,7 +219,7 @@ def weight_doc(target: WeightTarget, analysis: TemplateAnalysis, chart: Chart | 
     if ann is not None and ann.style is None and ann.yaml_type in ("int", "float", "bool"):
         parts.append(W.UNQUOTED.render(v))
     parts += [W.ORDER.render(v), W.ATOI.render(v)]
-    return _markdown(title, parts)
+    return _markdown(title, parts, facts=(W.UNQUOTED, W.ORDER, W.ATOI))
 
 
 def single_file_chart(analysis: TemplateAnalysis) -> Chart:

@@ -3,9 +3,9 @@
 `timeline(chart, operation)` returns plain data (`Timeline` → `Step` → `TimelineHook`) for
 install, upgrade, rollback, uninstall and test: the hooks of each event in Helm's exact order
 (`Chart.order`: weight, then name, then kind, then file — across subcharts, which Helm sorts
-globally, reference §3.1, §7), the step where the chart's own resources are applied or deleted,
-what Helm waits for at each step (§3.3, §6 ``--wait``), and when each hook object is deleted
-(§4.3: ``before-hook-creation`` just before that hook is created, ``hook-failed`` right after it
+globally), the step where the chart's own resources are applied or deleted,
+what Helm waits for at each step (#waiting, #lifecycle ``--wait``), and when each hook object is deleted
+(#deletion: ``before-hook-creation`` just before that hook is created, ``hook-failed`` right after it
 fails, ``hook-succeeded`` only after *all* hooks of the event succeeded, in reverse order).
 `hook_positions` gives one hook's place ("pre-upgrade 2/4 · weight -5 · after db-backup") for
 code lenses and inlay hints. Everything is computed on request from the cached chart order.
@@ -17,6 +17,9 @@ import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from ..knowledge import versions
+from ..knowledge.annotations import OUTPUT_LOG_POLICY_SINCE
+from ..knowledge.policies import SUCCEEDED_CLEANUP_ON_FAILURE_SINCE
 from ..knowledge.kinds import NEVER_DELETED_KINDS
 from .chart import Chart, HookEntry
 from .hook_model import Resource, TemplateAnalysis
@@ -31,6 +34,8 @@ _PLAN: dict[str, tuple[str | None, str | None, str | None]] = {
     "uninstall": ("pre-delete", "delete", "post-delete"),
     "test": ("test", None, None),
 }
+#: The operation each event belongs to.
+_OPERATION_OF = {event: op for op, plan in _PLAN.items() for event in plan if event not in (None, "apply", "delete")}
 
 
 @dataclass
@@ -50,11 +55,11 @@ class TimelineHook:
     weight: int | None
     #: The subchart that renders it ("" for the chart itself).
     subchart: str
-    #: What Helm waits for after creating it (§3.3).
+    #: What Helm waits for after creating it (#waiting).
     waits_for: str
-    #: Effective delete policies (§4.2); None when templated.
+    #: Effective delete policies (#delete-policies); None when templated.
     delete_policies: list[str] | None
-    #: When this hook's object is deleted, one sentence per policy (§4.3).
+    #: When this hook's object is deleted, one sentence per policy (#deletion).
     deletion: list[str]
     #: Rendered only under a condition (an ``if`` on values): it may not exist at all.
     conditional: bool = False
@@ -98,7 +103,7 @@ class Timeline:
 
 
 def _waits_for(kind: str | None) -> str:
-    # §3.3: only Job and Pod are watched; every other kind counts as ready once created.
+    # #waiting: only Job and Pod are watched; every other kind counts as ready once created.
     if kind == "Job":
         return "the Job to be Complete (fails on Failed or at --timeout)"
     if kind == "Pod":
@@ -106,24 +111,35 @@ def _waits_for(kind: str | None) -> str:
     return "nothing: ready as soon as it is created"
 
 
-def _deletion(entry: HookEntry, policies: list[str] | None, helm3: bool) -> list[str]:
+def _deletion_wait(operation: str, version: str) -> str:
+    """Whether Helm waits for a policy deletion to finish, for this operation (#deletion-wait)."""
+    if versions.is_helm3(version):
+        return "waits for it to be gone (up to --timeout)"
+    if operation == "test":
+        return "waits for it to be gone (helm test always uses the watcher)"
+    return "does not wait for it to be gone unless --wait, --wait=legacy or --rollback-on-failure is given"
+
+
+def _deletion(entry: HookEntry, policies: list[str] | None, operation: str, version: str) -> list[str]:
     kind = entry.resource.kind
     if kind in NEVER_DELETED_KINDS:
-        return ["never deleted: Helm does not delete CustomResourceDefinition hooks (§4.3)"]
+        return ["never deleted: Helm does not delete CustomResourceDefinition hooks"]
     if policies is None:
         return ["delete policy is templated: unknown"]
     out = []
     if "before-hook-creation" in policies:
-        wait = "waits for it to be gone" if helm3 else "does not wait for it to be gone unless --wait"
-        out.append(f"before-hook-creation: the previous object is deleted just before this one is created; Helm {wait} (§4.3)")
+        out.append(
+            "before-hook-creation: the previous object (same kind, namespace and name, whichever release made it) "
+            f"is deleted just before this one is created; Helm {_deletion_wait(operation, version)}"
+        )
     if "hook-succeeded" in policies:
         out.append(
-            f"hook-succeeded: deleted only after every {entry.event} hook succeeded, in reverse order (§4.3)"
+            f"hook-succeeded: deleted only after every {entry.event} hook succeeded, in reverse order"
         )
     if "hook-failed" in policies:
-        out.append("hook-failed: deleted right after it fails or times out (§4.3)")
+        out.append("hook-failed: deleted right after it fails or times out (not when creating it failed)")
     if not out:
-        out.append("kept: no policy deletes it, and `helm uninstall` never removes hook objects (§6)")
+        out.append("kept: no policy deletes it, and `helm uninstall` never removes hook objects")
     return out
 
 
@@ -176,7 +192,7 @@ def _entry_hook(chart: Chart, e: HookEntry, position: int, total: int, certain: 
         subchart=_subchart(chart, e.path),
         waits_for=_waits_for(res.kind),
         delete_policies=policies,
-        deletion=_deletion(e, policies, chart.helm_version == "3"),
+        deletion=_deletion(e, policies, _OPERATION_OF.get(e.event, "install"), chart.helm_version),
         conditional=bool(hook and hook.annotation.conditional),
         origin=hook.annotation.origin if hook else "yaml",
         order_certain=certain,
@@ -201,7 +217,7 @@ def event_hooks(chart: Chart, event: str) -> list[TimelineHook]:
 
 def _hook_step(chart: Chart, event: str) -> Step:
     hooks = event_hooks(chart, event)
-    refs = ["§3.1", "§3.2", "§3.3", "§4.3"]
+    refs = ["#order", "#running", "#waiting", "#deletion"]
     if not hooks:
         return Step("hooks", f"{event} hooks: none", "nothing", refs, event)
     return Step(
@@ -214,22 +230,41 @@ def _hook_step(chart: Chart, event: str) -> Step:
     )
 
 
-def _cleanup_step(event: str, hooks: list[TimelineHook]) -> Step | None:
+def _cleanup_step(event: str, hooks: list[TimelineHook], chart: Chart) -> Step | None:
     doomed = [h for h in hooks if h.delete_policies and "hook-succeeded" in h.delete_policies and h.kind not in NEVER_DELETED_KINDS]
-    if not doomed:
+    logged = [h for h in hooks if h.kind in ("Job", "Pod") and "hook-succeeded" in _output_log_policies(chart, h)]
+    if not doomed and not logged:
         return None
     step = Step(
         "cleanup",
         f"after all {event} hooks succeeded: delete the hook-succeeded ones, last first",
         "nothing",
-        ["§4.3"],
+        ["#deletion", "#output-logs"],
         event,
         list(reversed(doomed)),
     )
-    step.notes.append(
-        "if a later hook fails, the hook-succeeded hooks that already ran are deleted too (Helm >= 3.19) (§4.3)"
-    )
+    if logged and versions.at_least(chart.helm_version, OUTPUT_LOG_POLICY_SINCE):
+        step.notes.append(
+            "hook-succeeded output logs are printed here, last hook first, only once every hook of the event "
+            "succeeded: never when a later hook fails"
+        )
+    if doomed:
+        if versions.at_least(chart.helm_version, SUCCEEDED_CLEANUP_ON_FAILURE_SINCE):
+            since = "" if versions.minor_known(chart.helm_version) or not versions.is_helm3(chart.helm_version) else f" (since Helm {SUCCEEDED_CLEANUP_ON_FAILURE_SINCE})"
+            step.notes.append(f"if a later hook fails, the hook-succeeded hooks that already ran are deleted too{since}")
+        else:
+            step.notes.append(f"if a later hook fails, the hook-succeeded hooks that already ran stay (Helm {SUCCEEDED_CLEANUP_ON_FAILURE_SINCE} deletes them)")
     return step
+
+
+def _output_log_policies(chart: Chart, hook: TimelineHook) -> list[str]:
+    for e in chart.order(hook.event):
+        if e.path == hook.path and display_name(e.label) == hook.name and e.resource.kind == hook.kind:
+            ann = e.resource.hook.output_log_policy if e.resource.hook else None
+            if ann is not None and ann.known:
+                return [t.value for t in ann.tokens]
+            return []
+    return []
 
 
 def _resources_step(operation: str, helm3: bool) -> Step:
@@ -241,10 +276,17 @@ def _resources_step(operation: str, helm3: bool) -> Step:
             "resources",
             "delete the chart's resources (hook objects are not part of the release and are left alone)",
             waits,
-            ["§6"],
-            notes=["resources annotated `helm.sh/resource-policy: keep` are kept (§6)"],
+            ["#lifecycle"],
+            notes=["resources annotated `helm.sh/resource-policy: keep` are kept"],
         )
-    verb = {"install": "create", "upgrade": "update (three-way merge)", "rollback": "restore"}[operation]
+    if helm3:
+        verb = {"install": "create", "upgrade": "update (three-way merge)", "rollback": "restore (three-way merge)"}[operation]
+    else:
+        verb = {
+            "install": "create (server-side apply by default)",
+            "upgrade": "update (server-side apply when the release was applied that way, the default; else three-way merge)",
+            "rollback": "restore (server-side apply when the release was applied that way, the default; else three-way merge)",
+        }[operation]
     if helm3:
         waits = "nothing by default (post hooks start as soon as the API calls return); with --wait, until resources are ready"
     else:
@@ -252,14 +294,26 @@ def _resources_step(operation: str, helm3: bool) -> Step:
             "nothing by default (--wait=hookOnly: post hooks start as soon as the API calls return); "
             "with --wait / --rollback-on-failure, until resources are ready"
         )
-    return Step("resources", f"{verb} the chart's resources", waits, ["§6", "§5"])
+    refs = ["#lifecycle", "#failures"] if helm3 else ["#server-side-apply", "#lifecycle", "#failures"]
+    return Step("resources", f"{verb} the chart's resources", waits, refs)
+
+
+#: What a helm process killed while this operation's hooks run leaves behind (#interrupted).
+_INTERRUPTED = {
+    "install": "if helm is killed while hooks run (not a Ctrl-C it can handle), the release stays `pending-install`: "
+    "the next install or upgrade refuses until it is uninstalled",
+    "upgrade": "if helm is killed while hooks run (not a Ctrl-C it can handle), the release stays `pending-upgrade`: "
+    "the next upgrade refuses until it is rolled back",
+    "rollback": "if helm is interrupted while hooks run, the release stays `pending-rollback`: the next upgrade "
+    "refuses until another rollback succeeds",
+}
 
 
 def timeline(chart: Chart, operation: str = "install") -> Timeline:
     """The ordered steps of ``operation`` for ``chart`` (see the module docstring)."""
     if operation not in _PLAN:
         raise ValueError(f"unknown operation {operation!r}; one of {', '.join(OPERATIONS)}")
-    helm3 = chart.helm_version == "3"
+    helm3 = versions.is_helm3(chart.helm_version)
     steps: list[Step] = []
     notes: list[str] = []
     pre, middle, post = _PLAN[operation]
@@ -269,15 +323,17 @@ def timeline(chart: Chart, operation: str = "install") -> Timeline:
                 "crds",
                 "create the CRDs of crds/ (existing ones are skipped)",
                 "up to 60 s for them to be established" if helm3 else "nothing unless --wait (Helm 4 hookOnly)",
-                ["§7"],
+                ["#subcharts-and-crds"],
             )
         )
     if operation == "upgrade" and _has_crds(chart.root):
-        notes.append("crds/ is not touched by upgrade (§7)")
+        notes.append("crds/ is not touched by upgrade")
     if operation == "rollback":
-        notes.append("rollback runs the hooks stored in the target revision, as they were rendered then (§6)")
+        notes.append("rollback runs the hooks stored in the target revision, as they were rendered then")
     if operation in ("uninstall", "test"):
-        notes.append("uses the hooks stored in the last revision (§6)")
+        notes.append("uses the hooks stored in the last revision")
+    if operation in _INTERRUPTED:
+        notes.append(_INTERRUPTED[operation])
     for event in (pre, middle, post):
         if event is None:
             continue
@@ -286,7 +342,7 @@ def timeline(chart: Chart, operation: str = "install") -> Timeline:
             continue
         step = _hook_step(chart, event)
         steps.append(step)
-        cleanup = _cleanup_step(event, step.hooks)
+        cleanup = _cleanup_step(event, step.hooks, chart)
         if cleanup is not None:
             steps.append(cleanup)
     if any(not h.order_certain for s in steps for h in s.hooks):

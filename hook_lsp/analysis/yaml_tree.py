@@ -1,7 +1,7 @@
 """YAML documents of a masked template, as a small node tree with exact source spans.
 
 The masked text (see `template_mask`) is split into documents the way Helm splits rendered
-manifests (`SplitManifests`, regex ``(?m)^---[ \\t]*``; reference §1.2 step 1) and each document
+manifests (`SplitManifests`, regex ``(?m)^---[ \\t]*``; guide #parsing) and each document
 is composed on its own with ruamel.yaml's C composer (libyaml via ruamel.yaml.clib: about ten
 times faster than the round-trip loader; `YAML(typ="safe").compose` still gives every node's
 start and end marks). A document that does not parse degrades on its own: the text up to the

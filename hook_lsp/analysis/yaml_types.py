@@ -1,9 +1,9 @@
 """How Helm's YAML library reads a plain scalar into an annotation's string value.
 
 Helm decodes manifests with sigs.k8s.io/yaml (go-yaml v2, YAML 1.1 rules), which converts an int,
-float or bool scalar to a string when the target field is a string (reference §2,
+float or bool scalar to a string when the target field is a string (guide #weights,
 `yaml.go:convertToJSONableObject`): ``010`` becomes "8", ``0x10`` "16", ``1e3`` "1000",
-``true`` "true". Kubernetes itself rejects those values later, when the hook is built (§2).
+``true`` "true". Kubernetes itself rejects those values later, when the hook is built (#weights).
 """
 
 from __future__ import annotations
@@ -83,7 +83,7 @@ _INT64 = (-(1 << 63), (1 << 63) - 1)
 def go_atoi(value: str) -> int | None:
     """Go's ``strconv.Atoi`` on a 64-bit platform: the int, or None where it returns an error.
 
-    No trimming: ``" 5"`` fails (reference §2). Sign and leading zeros are accepted.
+    No trimming: ``" 5"`` fails. Sign and leading zeros are accepted.
     """
     if not _ATOI.match(value):
         return None

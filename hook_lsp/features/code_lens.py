@@ -1,7 +1,7 @@
 """textDocument/codeLens: each hook's place in its lifecycle, above the resource.
 
 "pre-upgrade 2/4 · weight -5 · after db-backup" — one lens per event the hook runs in
-(reference §3.1 order, across subcharts). Clicking runs ``hookLsp.showTimeline`` with the chart
+(Helm's order, across subcharts: docs/helm-hooks.md#order). Clicking runs ``hookLsp.showTimeline`` with the chart
 root and the operation; the client shows the timeline it gets from ``hookLsp/timeline``.
 Computed on request from the chart's cached order; off when ``hookLsp.codeLens`` is false.
 """

@@ -1,6 +1,7 @@
 """Publishing diagnostics: violations to `types.Diagnostic`, fixes carried in `data`.
 
-`publish(ls, uri)` analyses the document's current text and publishes with its version. Chart
+Each diagnostic links its rule's documentation (``codeDescription.href``, under
+``hookLsp.docsBaseUrl``). `publish(ls, uri)` analyses the document's current text and publishes with its version. Chart
 neighbours that are open are re-published too, because chart-wide rules (ordering, references)
 see every template.
 """
@@ -16,6 +17,7 @@ from .. import convert
 from ..analysis.project import FileResult
 from ..analysis.rules.registry import Violation
 from ..analysis.source import LineIndex
+from ..knowledge.guide import rule_url
 from ..server import HookLanguageServer
 from .documents import path_of, result_for
 
@@ -51,7 +53,9 @@ def _range_json(r: types.Range) -> dict:
     }
 
 
-def to_diagnostic(result: FileResult, v: Violation, encoding: str, uri_of=None) -> types.Diagnostic:
+def to_diagnostic(
+    result: FileResult, v: Violation, encoding: str, uri_of=None, docs_base_url: str | None = None
+) -> types.Diagnostic:
     index = result.analysis.index
     related = None
     if v.related:
@@ -71,6 +75,7 @@ def to_diagnostic(result: FileResult, v: Violation, encoding: str, uri_of=None) 
         message=v.message,
         severity=SEVERITY[v.severity],
         code=v.code,
+        code_description=types.CodeDescription(href=rule_url(v.code, v.rule.name, docs_base_url)),
         source=SOURCE,
         data={"fixes": fix_data(index, v, encoding)} if v.fixes else None,
         related_information=related or None,
@@ -113,7 +118,8 @@ def diagnostics_for(ls: HookLanguageServer, result: FileResult) -> list[types.Di
     if result.skipped:
         return out or [skipped_diagnostic(result)]
     encoding = convert.encoding_of(ls)
-    return out + [to_diagnostic(result, v, encoding, from_fs_path) for v in result.violations]
+    base = ls.settings.docsBaseUrl
+    return out + [to_diagnostic(result, v, encoding, from_fs_path, base) for v in result.violations]
 
 
 def publish_values_problems(ls: HookLanguageServer, chart) -> None:

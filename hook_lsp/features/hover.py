@@ -10,6 +10,8 @@ from lsprotocol import types
 
 from .. import convert
 from ..analysis.hovers import hover as hover_text
+from ..knowledge.guide import DEFAULT_DOCS_BASE_URL
+from ..knowledge.guide import base as guide_base
 from ..server import HookLanguageServer, server
 from .documents import cursor_for
 
@@ -23,7 +25,10 @@ def hover(ls: HookLanguageServer, params: types.HoverParams) -> types.Hover | No
     found = hover_text(cur.result.analysis, cur.offset, cur.result.chart, cur.helm_version)
     if found is None:
         return None
+    markdown = found.markdown
+    if ls.settings.docsBaseUrl != DEFAULT_DOCS_BASE_URL:  # guide links follow hookLsp.docsBaseUrl
+        markdown = markdown.replace(DEFAULT_DOCS_BASE_URL, guide_base(ls.settings.docsBaseUrl))
     return types.Hover(
-        contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=found.markdown),
+        contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=markdown),
         range=convert.range_(cur.result.analysis.index, found.span, cur.encoding),
     )

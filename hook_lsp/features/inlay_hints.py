@@ -6,6 +6,8 @@ from __future__ import annotations
 from lsprotocol import types
 
 from .. import convert
+from ..knowledge import phrases as P
+from ..knowledge.guide import section_url
 from ..server import HookLanguageServer, server
 from .code_lens import placements
 
@@ -31,7 +33,10 @@ def inlay_hints(ls: HookLanguageServer, params: types.InlayHintParams) -> list[t
                 position=pos,
                 label="  ".join(p.label for p in places),
                 padding_left=True,
-                tooltip="Where Helm runs this hook (weight, then name, then kind; reference §3.1)",
+                tooltip=types.MarkupContent(
+                    kind=types.MarkupKind.Markdown,
+                    value=P.ORDER_TOOLTIP.format(url=section_url("order", ls.settings.docsBaseUrl)),
+                ),
             )
         )
     return hints

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from ..analysis.chart import find_chart_root
 from ..analysis.timeline import OPERATIONS, timeline
+from ..knowledge import guide
 from ..server import HookLanguageServer, server
 from .documents import path_of
 
@@ -37,4 +38,7 @@ def timeline_request(ls: HookLanguageServer, params) -> dict:
     chart = ls.project.chart_for(root / "templates" / "_.yaml") if root is not None else None
     if chart is None:
         raise ValueError(f"no chart found for {where}")
-    return timeline(chart, operation).as_json()
+    out = timeline(chart, operation).as_json()
+    # Each step's `refs` are anchors ("#order") of this guide.
+    out["guide"] = guide.base(ls.settings.docsBaseUrl) + guide.GUIDE
+    return out

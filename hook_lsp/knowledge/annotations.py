@@ -1,4 +1,4 @@
-"""The `helm.sh/hook*` annotations and their accepted values (reference §1, §2, §4, §6)."""
+"""The `helm.sh/hook*` annotations and their accepted values."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ RESOURCE_POLICY = "helm.sh/resource-policy"
 
 #: Every annotation key Helm reads on a hook, in the order completion offers them.
 HOOK_ANNOTATION_KEYS: tuple[str, ...] = (HOOK, WEIGHT, DELETE_POLICY, OUTPUT_LOG_POLICY)
-#: Keys that the hook code reads at all (resource-policy is read only for plain resources, §6).
+#: Keys that the hook code reads at all (resource-policy is read only for plain resources, #lifecycle).
 KNOWN_HELM_KEYS: tuple[str, ...] = HOOK_ANNOTATION_KEYS + (RESOURCE_POLICY,)
 
 
@@ -25,7 +25,7 @@ class Event:
     phase: str
 
 
-#: The nine events of `manifest_sorter.go` var `events` (§1.1), in lifecycle order.
+#: The nine events of `manifest_sorter.go` var `events` (#parsing), in lifecycle order.
 EVENTS: tuple[Event, ...] = (
     Event("pre-install", "install", "pre"),
     Event("post-install", "install", "post"),
@@ -40,23 +40,25 @@ EVENTS: tuple[Event, ...] = (
 EVENT_NAMES: tuple[str, ...] = tuple(e.name for e in EVENTS)
 EVENTS_BY_NAME: dict[str, Event] = {e.name: e for e in EVENTS}
 
-#: "Support test-success for backward compatibility with Helm 2 tests" (§1.1).
+#: "Support test-success for backward compatibility with Helm 2 tests" (#parsing).
 EVENT_ALIASES: dict[str, str] = {"test-success": "test"}
 
-#: Values that were hook events once and are now unknown, so the resource is skipped (§1.1, §1.2.5).
+#: Values that were hook events once and are now unknown, so the resource is skipped (#parsing).
 REMOVED_EVENTS: dict[str, str] = {
     "crd-install": "a Helm 2 event; Helm 3 and 4 do not know it. CRDs belong in the chart's crds/ directory",
     "test-failure": "removed in Helm 3 (commit 72127c391, 2019)",
 }
 
-#: `hook.go` constants (§4.1).
+#: `hook.go` constants (#delete-policies).
 DELETE_POLICIES: tuple[str, ...] = ("before-hook-creation", "hook-succeeded", "hook-failed")
-#: Applied only when no delete policy is given at all (§4.2).
+#: Applied only when no delete policy is given at all (#delete-policies).
 DEFAULT_DELETE_POLICY = "before-hook-creation"
 
-#: `HookOutputOnSucceeded` / `HookOutputOnFailed`, Helm >= 3.18 (§4.4); only Job and Pod.
+#: `HookOutputOnSucceeded` / `HookOutputOnFailed`, Helm >= 3.18 (#output-logs); only Job and Pod.
 OUTPUT_LOG_POLICIES: tuple[str, ...] = ("hook-succeeded", "hook-failed")
 OUTPUT_LOG_KINDS: frozenset[str] = frozenset({"Job", "Pod"})
+#: The first Helm release that reads `helm.sh/hook-output-log-policy` (v3.18.0 hooks.go).
+OUTPUT_LOG_POLICY_SINCE = "3.18"
 
 
 def canonical_event(token: str) -> str | None:

@@ -1,4 +1,4 @@
-"""What each `helm.sh/*` annotation key read on hooks does (reference §1, §2, §4, §6)."""
+"""What each `helm.sh/*` annotation key read on hooks does."""
 
 from __future__ import annotations
 
@@ -30,15 +30,28 @@ KEY_DOCS: dict[str, KeyDoc] = {
                 Fact(
                     "Makes the resource a hook: it is not installed with the release but created at each listed "
                     "event (comma-separated, case-insensitive), one hook at a time.",
-                    "§1.2, §3.2",
+                    "#parsing, #running",
                 ),
                 UNKNOWN_EVENT,
                 Fact(
                     "Hook objects are not part of the release: `helm uninstall` never deletes them; only delete "
                     "policies (or a Job's TTL) do.",
-                    "§6",
+                    "#lifecycle",
                 ),
                 TIMEOUT,
+                Fact(
+                    "With `--post-renderer`, Helm 4 passes hook manifests through it too: what runs may differ "
+                    "from this template.",
+                    "#post-renderers",
+                    helm3="Helm 3's `--post-renderer` never sees hook manifests: hooks run as rendered here.",
+                    helm3_note="post-renderers never see hooks",
+                ),
+                Fact(
+                    "A helm process killed while hooks run leaves the release `pending-install`, "
+                    "`pending-upgrade` or `pending-rollback`; the next upgrade refuses until it is rolled back "
+                    "or uninstalled.",
+                    "#interrupted",
+                ),
             ),
         ),
         KeyDoc(A.WEIGHT, "order among the hooks of the same event (a quoted integer)", (ORDER, ATOI, UNQUOTED)),
@@ -49,7 +62,7 @@ KEY_DOCS: dict[str, KeyDoc] = {
                 Fact(
                     "Comma-separated: `before-hook-creation`, `hook-succeeded`, `hook-failed`. Unknown values are "
                     "ignored without an error.",
-                    "§4.1, §4.2",
+                    "#delete-policies",
                 ),
                 DEFAULT_SWITCHED_OFF,
             ),
@@ -60,11 +73,10 @@ KEY_DOCS: dict[str, KeyDoc] = {
             (
                 Fact(
                     "Comma-separated `hook-succeeded`, `hook-failed`: print the hook's container logs to stderr "
-                    "when it succeeds or fails. Read by Helm 4 and by Helm 3 from 3.18 on.",
-                    "§4.4",
-                    helm3="Comma-separated `hook-succeeded`, `hook-failed`: print the hook's container logs to "
-                    "stderr when it succeeds or fails. Helm 3.18 and later only; older versions ignore it.",
-                    helm3_note="only from 3.18 on",
+                    "when it succeeds (after every hook of the event succeeded) or fails.",
+                    "#output-logs",
+                    since=A.OUTPUT_LOG_POLICY_SINCE,
+                    before="Helm before 3.18 does not read this annotation: it is ignored.",
                 ),
                 OUTPUT_LOG_SCOPE,
             ),
@@ -76,7 +88,7 @@ KEY_DOCS: dict[str, KeyDoc] = {
                 Fact(
                     "`keep` makes Helm leave a regular resource in place on uninstall and when an upgrade drops "
                     "it. No hook code reads it: on a hook it has no effect.",
-                    "§6",
+                    "#lifecycle",
                 ),
             ),
         ),

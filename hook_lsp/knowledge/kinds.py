@@ -1,9 +1,11 @@
-"""Kind orders and waiting behaviour of Helm (reference §3.1, §3.3)."""
+"""Kind orders and waiting behaviour of Helm."""
 
 from __future__ import annotations
 
+from . import versions
+
 # `InstallOrder` in pkg/releaseutil/kind_sorter.go (H3 v3.21.4). Hooks are pre-sorted by it with a
-# stable sort before the weight/name sort, so kind only breaks ties of weight AND name (§3.1).
+# stable sort before the weight/name sort, so kind only breaks ties of weight AND name (#order).
 INSTALL_ORDER_H3: tuple[str, ...] = (
     "PriorityClass",
     "Namespace",
@@ -43,7 +45,7 @@ INSTALL_ORDER_H3: tuple[str, ...] = (
     "APIService",
 )
 
-# H4 `pkg/release/v1/util/kind_sorter.go` appends the webhook configurations (§3.1).
+# H4 `pkg/release/v1/util/kind_sorter.go` appends the webhook configurations (#order).
 INSTALL_ORDER_H4: tuple[str, ...] = INSTALL_ORDER_H3 + (
     "MutatingWebhookConfiguration",
     "ValidatingWebhookConfiguration",
@@ -51,11 +53,11 @@ INSTALL_ORDER_H4: tuple[str, ...] = INSTALL_ORDER_H3 + (
 
 
 def install_order(helm_version: str) -> tuple[str, ...]:
-    return INSTALL_ORDER_H3 if str(helm_version) == "3" else INSTALL_ORDER_H4
+    return INSTALL_ORDER_H3 if versions.is_helm3(str(helm_version)) else INSTALL_ORDER_H4
 
 
 def kind_rank(kind: str | None, helm_version: str = "4") -> tuple[int, str]:
-    """Sort key of ``kind`` in Helm's install order: unknown kinds last, alphabetically (§3.1)."""
+    """Sort key of ``kind`` in Helm's install order: unknown kinds last, alphabetically (#order)."""
     order = install_order(helm_version)
     try:
         return order.index(kind or ""), ""
@@ -63,7 +65,7 @@ def kind_rank(kind: str | None, helm_version: str = "4") -> tuple[int, str]:
         return len(order), kind or ""
 
 
-# Kinds whose hooks Helm waits for (§3.3): Job until Complete, Pod until Succeeded. Every other kind
+# Kinds whose hooks Helm waits for (#waiting): Job until Complete, Pod until Succeeded. Every other kind
 # is "ready" as soon as it is created (H3 `watchUntilReady` default branch, H4 `alwaysReady`).
 WAITED_KINDS: frozenset[str] = frozenset({"Job", "Pod"})
 
@@ -79,5 +81,5 @@ POD_SPEC_PATHS: dict[str, tuple[str, ...]] = {
     "ReplicationController": ("spec", "template", "spec"),
 }
 
-# `CustomResourceDefinition` hooks are never deleted, whatever the policy (§4.3).
+# `CustomResourceDefinition` hooks are never deleted, whatever the policy (#deletion).
 NEVER_DELETED_KINDS: frozenset[str] = frozenset({"CustomResourceDefinition"})

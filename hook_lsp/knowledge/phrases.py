@@ -12,6 +12,7 @@ UNKNOWN_EVENT_TITLE = "**`{name}`**: unknown hook event"
 RUNS = "When"
 EXISTS = "What exists"
 FAILURE = "If it fails"
+INTERRUPTED = "If helm is killed"
 
 DELETE_POLICY_TITLE = "**`{name}`**: delete policy"
 UNKNOWN_DELETE_POLICY_TITLE = "**`{name}`**: unknown delete policy"
@@ -26,6 +27,12 @@ KIND_TITLE = "**`{kind}` hook**: what Helm waits for"
 SCRIPT_RERUN_TITLE = "**Why this hook's script runs again**"
 
 DOCS_LINK = "[Helm docs: Chart Hooks]({url})"
+#: The paragraph of links to the guide sections a hover's sentences come from.
+GUIDE_LINKS = "hook-lsp guide: {links}"
+GUIDE_LINK = "[{title}]({url})"
+LINK_SEPARATOR = " · "
+#: Tooltip of a hook's place in its events (inlay hint).
+ORDER_TOOLTIP = "Where Helm runs this hook: weight, then name, then kind ([the order hooks run in]({url}))"
 TESTS_LINK = "[Helm docs: Chart Tests]({url})"
 
 #: Label of an annotation-block scaffold; `{label}` is the scaffold's label.

@@ -1,9 +1,9 @@
 """Whole hook resources offered as snippets, with defaults that avoid the known traps.
 
 Every scaffold keeps `before-hook-creation` in its delete policy (any explicit policy switches the
-default off, §4.2; a leftover object breaks the next run, §9.2), and every pod has
+default off, #delete-policies; a leftover object breaks the next run, #delete-policies), and every pod has
 `restartPolicy: Never` and an `activeDeadlineSeconds`, Jobs a small `backoffLimit`: Helm waits
-for Job and Pod hooks up to `--timeout` and never stops them itself (§3.3, §3.4). Snippets use
+for Job and Pod hooks up to `--timeout` and never stops them itself (#waiting, #timeout). Snippets use
 LSP snippet syntax; `$` in them would need escaping, and none is used.
 """
 
@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .facts import Fact
+from .kinds_text import JOB_DEADLINE_SECONDS
 
 
 @dataclass(frozen=True)
@@ -40,12 +41,13 @@ class Scaffold:
 
 
 _BOUNDED = Fact(
-    "`restartPolicy: Never`, a small `backoffLimit` and an `activeDeadlineSeconds`: Helm waits for the Job "
-    "up to `--timeout` and does not stop it.",
-    "§3.3, §3.4",
+    f"`restartPolicy: Never`, a small `backoffLimit` and `activeDeadlineSeconds: {JOB_DEADLINE_SECONDS}`, below "
+    "the default 5-minute `--timeout`: the Job fails with its own reason before Helm gives up, and Helm never "
+    "stops it itself.",
+    "#waiting, #timeout",
 )
 _KEEPS_DEFAULT = Fact(
-    "`before-hook-creation` stays in the delete policy: any explicit policy switches the default off.", "§4.2"
+    "`before-hook-creation` stays in the delete policy: any explicit policy switches the default off.", "#delete-policies"
 )
 
 _JOB_TAIL = """spec:
@@ -70,7 +72,7 @@ SCAFFOLDS: tuple[Scaffold, ...] = (
             Fact(
                 "Runs before any resource is updated; if it fails the new revision is `failed`, and nothing is "
                 "rolled back unless `--rollback-on-failure` was given.",
-                "§5",
+                "#failures",
                 helm3="Runs before any resource is updated; if it fails the new revision is `failed`, and nothing "
                 "is rolled back unless `--atomic` was given.",
                 helm3_note="the flag is `--atomic`",
@@ -84,7 +86,7 @@ SCAFFOLDS: tuple[Scaffold, ...] = (
             '"helm.sh/hook-weight": "${2:0}"',
             '"helm.sh/hook-delete-policy": before-hook-creation,hook-succeeded',
         ),
-        _JOB_TAIL.format(name="migrate", deadline=600),
+        _JOB_TAIL.format(name="migrate", deadline=JOB_DEADLINE_SECONDS),
     ),
     Scaffold(
         "post-install-job",
@@ -94,7 +96,7 @@ SCAFFOLDS: tuple[Scaffold, ...] = (
         (
             Fact(
                 "Starts once the resources are created, before their pods are ready unless `--wait` is given.",
-                "§6",
+                "#lifecycle",
             ),
             _BOUNDED,
             _KEEPS_DEFAULT,
@@ -105,7 +107,7 @@ SCAFFOLDS: tuple[Scaffold, ...] = (
             '"helm.sh/hook-weight": "${2:0}"',
             '"helm.sh/hook-delete-policy": before-hook-creation,hook-succeeded',
         ),
-        _JOB_TAIL.format(name="setup", deadline=300),
+        _JOB_TAIL.format(name="setup", deadline=JOB_DEADLINE_SECONDS),
     ),
     Scaffold(
         "test-pod",
@@ -113,11 +115,11 @@ SCAFFOLDS: tuple[Scaffold, ...] = (
         "test Pod",
         "`helm test` Pod that must exit 0",
         (
-            Fact("Runs only on `helm test`; Helm waits for the Pod to reach `Succeeded`.", "§3.3, §5"),
+            Fact("Runs only on `helm test`; Helm waits for the Pod to reach `Succeeded`.", "#waiting, #failures"),
             Fact(
                 "Only `before-hook-creation`, so the Pod and its logs stay for `helm test --logs` until the next "
-                "run.",
-                "§4.3, §4.4",
+                "run (Helm 3 and 4.0 delete a `hook-succeeded` test Pod before `--logs` can read it).",
+                "#deletion, #helm-test",
             ),
         ),
         "apiVersion: v1\nkind: Pod\nmetadata:\n  name: {{ .Release.Name }}-${1:test}",
@@ -143,11 +145,11 @@ SCAFFOLDS: tuple[Scaffold, ...] = (
             Fact(
                 "Chart resources do not exist yet when pre-install hooks run: the ServiceAccount of a "
                 "pre-install Job must be a hook too, with a lower weight.",
-                "§9.9",
+                "#order",
             ),
             Fact(
                 "`hook-succeeded` deletes it only after all hooks of the event succeeded, so the Job can use it.",
-                "§4.3",
+                "#deletion",
             ),
             _KEEPS_DEFAULT,
         ),

@@ -1,5 +1,5 @@
 """How Helm reads `helm.sh/hook-weight` and orders hooks, and the phrases that describe a hook's
-place in that order (reference §2, §3.1, §3.2, §7)."""
+place in that order."""
 
 from __future__ import annotations
 
@@ -8,20 +8,20 @@ from .facts import Fact
 ATOI = Fact(
     "Read with Go's `strconv.Atoi`: an optional sign and digits, no spaces. Anything else (empty, `1.5`, "
     "`\" 5\"`, out of range) silently counts as 0.",
-    "§2",
+    "#weights",
 )
 ORDER = Fact(
     "Hooks of one event run one at a time: lowest weight first, then by `metadata.name`, then by kind. "
     "Subcharts' hooks are sorted together with the parent's.",
-    "§3.1, §3.2, §7",
+    "#order, #running, #subcharts-and-crds",
 )
-ONE_WEIGHT = Fact("One weight applies to every event the hook lists.", "§1.2")
+ONE_WEIGHT = Fact("One weight applies to every event the hook lists.", "#parsing")
 UNQUOTED = Fact(
     "Unquoted, the number passes `helm template` and `helm lint`, but the hook fails when it runs: Kubernetes "
     "only takes strings as annotation values. Quote it.",
-    "§2",
+    "#weights",
 )
-TEMPLATED = Fact("Set by a template action: the order is known only after rendering.", "§2")
+TEMPLATED = Fact("Set by a template action: the order is known only after rendering.", "#weights")
 
 #: `{value}` is replaced by the weight as written.
 NOT_AN_INTEGER = "`{value}` is not an integer for `Atoi`: Helm uses 0."

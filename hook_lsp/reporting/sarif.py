@@ -2,7 +2,7 @@
 
 One run, tool ``hook-lsp`` with every registered rule as a ``reportingDescriptor`` (id = code,
 name, short description = summary, full help = the rule's documentation in Markdown, default
-level). Results carry 1-based line/column regions; columns count characters, which SARIF
+level, ``helpUri`` = the rule's entry in ``docs/rules.md``). Results carry 1-based line/column regions; columns count characters, which SARIF
 declares with ``columnKind: unicodeCodePoints``. Paths are relative URIs against ``%SRCROOT%``.
 """
 
@@ -14,13 +14,14 @@ from urllib.parse import quote
 
 from .. import __version__
 from ..analysis.rules.registry import REGISTRY
+from ..knowledge.guide import GUIDE, base, rule_url
 from .findings import Finding
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _LEVEL = {"error": "error", "warning": "warning", "information": "note", "hint": "note"}
 
 
-def _rules() -> list[dict]:
+def _rules(docs_base_url: str | None = None) -> list[dict]:
     out = []
     for code in sorted(REGISTRY):
         r = REGISTRY[code]
@@ -30,7 +31,8 @@ def _rules() -> list[dict]:
                 "name": r.name,
                 "shortDescription": {"text": r.summary},
                 "fullDescription": {"text": r.summary},
-                "help": {"text": r.doc, "markdown": r.doc},
+                "helpUri": rule_url(r.code, r.name, docs_base_url),
+                "help": {"text": r.doc, "markdown": _absolute_links(r.doc, docs_base_url)},
                 "defaultConfiguration": {"level": _LEVEL[r.severity]},
                 "properties": {"tags": ["helm", "hooks"], "fix": r.fix},
             }
@@ -38,12 +40,18 @@ def _rules() -> list[dict]:
     return out
 
 
+def _absolute_links(markdown: str, docs_base_url: str | None) -> str:
+    """Rule docs link the guide relatively (``helm-hooks.md#order``, as in docs/rules.md); a
+    SARIF viewer has no such folder, so point them at the published docs."""
+    return markdown.replace(f"]({GUIDE}#", f"]({base(docs_base_url)}{GUIDE}#")
+
+
 def _uri(path: str) -> str:
     return quote(PurePath(path).as_posix())
 
 
-def render(findings: list[Finding], files: int) -> str:
-    rules = _rules()
+def render(findings: list[Finding], files: int, docs_base_url: str | None = None) -> str:
+    rules = _rules(docs_base_url)
     index = {r["id"]: i for i, r in enumerate(rules)}
     results = []
     notifications = []

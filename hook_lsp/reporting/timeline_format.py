@@ -1,7 +1,8 @@
 """Renderings of a `Timeline`: terminal text (coloured on a TTY), JSON and Mermaid.
 
 The Mermaid flowchart renders in GitHub and VS Code markdown previews (```` ```mermaid ````
-fence): one box per step, hooks inside in execution order, deletions and waits as notes.
+fence): one box per step, hooks inside in execution order, deletions and waits as notes. The
+text ends with the guide whose sections (`#order`, `#deletion`) each step names.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import json
 
 from ..analysis.timeline import Step, Timeline, TimelineHook
+from ..knowledge import guide
 
 _RESET = "\033[0m"
 _STYLES = {"bold": "\033[1m", "dim": "\033[2m", "cyan": "\033[36m", "yellow": "\033[33m", "green": "\033[32m", "red": "\033[31m"}
@@ -29,10 +31,10 @@ def _short_name(name: str) -> str:
     return name if len(name) <= 60 else name[:57] + "..."
 
 
-def text(t: Timeline, colour: bool = False) -> str:
+def text(t: Timeline, colour: bool = False, docs_base_url: str | None = None) -> str:
     out = [
         _paint(f"helm {t.operation} {t.chart}", "bold", colour)
-        + _paint(f"  (Helm {t.helm_version} order; reference §3.1)", "dim", colour)
+        + _paint(f"  (Helm {t.helm_version} order)", "dim", colour)
     ]
     for n, step in enumerate(t.steps, 1):
         refs = " ".join(step.refs)
@@ -67,11 +69,16 @@ def text(t: Timeline, colour: bool = False) -> str:
     for note in t.notes:
         out.append("")
         out.append(_paint(f"note: {note}", "yellow", colour))
+    out.append("")
+    # The "#order #running" after each step title are sections of this guide.
+    out.append(_paint(f"guide: {guide.base(docs_base_url)}{guide.GUIDE}", "dim", colour))
     return "\n".join(out) + "\n"
 
 
-def as_json(t: Timeline) -> str:
-    return json.dumps(t.as_json(), indent=2) + "\n"
+def as_json(t: Timeline, docs_base_url: str | None = None) -> str:
+    out = t.as_json()
+    out["guide"] = guide.base(docs_base_url) + guide.GUIDE  # each step's `refs` are anchors of it
+    return json.dumps(out, indent=2) + "\n"
 
 
 def _mm(text: str) -> str:

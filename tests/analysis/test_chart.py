@@ -1,4 +1,4 @@
-"""Chart model: chart roots, subcharts, and Helm's exact hook order (reference §3.1, §7)."""
+"""Chart model: chart roots, subcharts, and Helm's exact hook order."""
 
 from __future__ import annotations
 

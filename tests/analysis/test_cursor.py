@@ -112,7 +112,7 @@ NOTHING_CASES = [
     # Inside a template action.
     HEAD + '    "helm.sh/hook": {{ .Values.|x }},pre-\n',
     HEAD + '    "helm.sh/hook": {{ .Val|\n',
-    # Annotations of the pod template: Helm never reads hook keys there (§1.2).
+    # Annotations of the pod template: Helm never reads hook keys there (#parsing).
     "kind: Job\nmetadata:\n  name: x\nspec:\n  template:\n    metadata:\n      annotations:\n        |\n",
     # Labels, not annotations.
     "kind: Job\nmetadata:\n  labels:\n    |\n  name: x\n",

@@ -1,8 +1,8 @@
 """Hook model extraction: what Helm would read from each document.
 
 `EVENT_CASES` rows are (annotation value as written in YAML, Helm's parsed tokens, skipped?):
-the value goes through Helm's split/trim/lower (reference §1.2 step 4).
-`WEIGHT_CASES` rows are (weight as written, Helm's weight or None when templated) (§2).
+the value goes through Helm's split/trim/lower.
+`WEIGHT_CASES` rows are (weight as written, Helm's weight or None when templated) (#weights).
 """
 
 from __future__ import annotations

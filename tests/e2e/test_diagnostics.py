@@ -20,6 +20,9 @@ async def test_open_reports_unknown_event_at_exact_token(client: LanguageClient,
     assert d.range == types.Range(types.Position(6, 20), types.Position(6, 30))
     assert "did you mean `pre-install`" in d.message
     assert d.data["fixes"][0]["edits"][0]["newText"] == "pre-install"
+    # Every diagnostic links its rule's documentation (default docs URL).
+    assert d.code_description.href == "https://github.com/hook-lsp/hook-lsp/blob/main/docs/rules.md#hk101-unknown-hook-event"
+    assert all(x.code_description.href.split("#")[1].startswith(x.code.lower() + "-") for x in diags)
 
 
 async def test_change_fixes_and_versions(client: LanguageClient, tmp_chart):

@@ -98,7 +98,20 @@ async def test_helm3_setting_selects_helm3_sentences(client: LanguageClient, cha
     h = await client.text_document_hover_async(
         types.HoverParams(text_document=types.TextDocumentIdentifier(uri), position=position)
     )
-    assert "`--timeout 0` waits forever" in h.contents.value
+    assert "`--timeout 0` means no limit" in h.contents.value and "gets no time at all" in h.contents.value
+    assert "https://github.com/hook-lsp/hook-lsp/blob/main/docs/helm-hooks.md#timeout" in h.contents.value
+    # Guide links follow hookLsp.docsBaseUrl.
+    client.workspace_did_change_configuration(
+        types.DidChangeConfigurationParams(
+            settings={"hookLsp": {"helmVersion": "3.17", "docsBaseUrl": "https://docs.example.org/hl/"}}
+        )
+    )
+    await diagnostics_for(client, uri)
+    h = await client.text_document_hover_async(
+        types.HoverParams(text_document=types.TextDocumentIdentifier(uri), position=position)
+    )
+    assert "https://docs.example.org/hl/helm-hooks.md#timeout" in h.contents.value
+    assert "github.com/hook-lsp" not in h.contents.value
 
 
 async def test_hover_on_a_delete_policy(client: LanguageClient, chart):
@@ -108,8 +121,8 @@ async def test_hover_on_a_delete_policy(client: LanguageClient, chart):
     assert "once *all* hooks of this event have succeeded" in text
     assert h.range == types.Range(types.Position(7, 55), types.Position(7, 69))
     h = await hover_at(client, chart / "templates" / "migrate.yaml", mark(MIGRATE, "before-hook-creation", 2))
-    assert "Helm 4 does not wait for it to be gone" in h.contents.value
-    assert "(Helm 3: it waits until the old object is gone, up to `--timeout`)" in h.contents.value
+    assert "Helm 4 waits for it to be gone only in `helm test`" in h.contents.value
+    assert "(Helm 3: it always waits until the old object is gone, up to `--timeout`)" in h.contents.value
 
 
 async def test_hover_on_an_output_log_policy_and_the_resource_policy_key(client: LanguageClient, chart):

@@ -57,7 +57,7 @@ async def test_unquoted_weight_is_reported_and_quick_fix_quotes_it(client: Langu
     d = hk109[0]
     assert d.severity == types.DiagnosticSeverity.Error
     assert d.range == types.Range(types.Position(6, 25), types.Position(6, 26))
-    assert "Kubernetes rejects this post-install hook" in d.message
+    assert "this post-install hook fails only when it runs, with `unable to build kubernetes object for deleting hook" in d.message
     actions = await code_actions(client, uri, hk109)
     fix = next(a for a in actions if a.title == 'Quote as "5"')
     assert fix.kind == types.CodeActionKind.QuickFix and fix.is_preferred

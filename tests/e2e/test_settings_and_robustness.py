@@ -76,7 +76,7 @@ async def test_bad_settings_are_reported_and_defaults_apply(bad_settings: Langua
             break
         await bad_settings.wait_for_notification(types.WINDOW_SHOW_MESSAGE)
     texts = [m.message for m in bad_settings.messages]
-    assert any("helmVersion must be 3 or 4" in t for t in texts)
+    assert any("helmVersion must be 3, 4 or a minor version" in t for t in texts)
     assert any("debounceMs" in t for t in texts)
     uri = open_doc(bad_settings, tmp_chart / "templates" / "migrate-job.yaml")
     diags = await diagnostics_for(bad_settings, uri, version=1)

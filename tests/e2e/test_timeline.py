@@ -62,6 +62,7 @@ async def test_inlay_hints_when_enabled(client: LanguageClient, lifecycle):
     # At the end of the `helm.sh/hook` line.
     assert hints[0].position == types.Position(5, 43)
     assert hints[0].label == "pre-install 2/2 · weight -5 · after migrate  pre-upgrade 3/3 · weight -5 · after migrate"
+    assert hints[0].tooltip.value.endswith("(https://github.com/hook-lsp/hook-lsp/blob/main/docs/helm-hooks.md#order))")
     lenses = await client.text_document_code_lens_async(types.CodeLensParams(types.TextDocumentIdentifier(uri)))
     assert not lenses
 
@@ -103,6 +104,7 @@ async def test_timeline_request(client: LanguageClient, lifecycle):
     await diagnostics_for(client, uri, version=1)
     data = plain(await client.protocol.send_request_async("hookLsp/timeline", {"uri": uri, "operation": "upgrade"}))
     assert data["operation"] == "upgrade" and data["chart"] == "lifecycle"
+    assert data["guide"].endswith("/docs/helm-hooks.md")
     steps = data["steps"]
     assert [s["kind"] for s in steps] == ["hooks", "cleanup", "resources", "hooks"]
     assert [h["name"] for h in steps[0]["hooks"]] == ["db-backup", "migrate", "migrate-sa"]

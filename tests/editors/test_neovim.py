@@ -92,7 +92,7 @@ def test_hover_on_hook_key(run):
     assert hover["kind"] == "markdown"
     text = hover["markdown"]
     assert "helm.sh/hook" in text.splitlines()[0], text
-    assert "one hook at a time" in text, text  # reference §3.2: hooks run serially
+    assert "one hook at a time" in text, text  # guide #running: hooks run serially
 
 
 def test_completion_offers_hook_events(run):

@@ -20,7 +20,7 @@ ANSWER = {
     "chart": "shop", "root": "/c", "operation": "upgrade", "helm_version": "4", "notes": ["a <note>"],
     "steps": [
         {"kind": "hooks", "title": "pre-upgrade hooks (2), one at a time", "event": "pre-upgrade",
-         "waits": "each hook", "refs": ["§3.1"], "hooks": [{"kind": "ConfigMap", "name": "cfg", "weight": -5}, JOB]},
+         "waits": "each hook", "refs": ["#order"], "hooks": [{"kind": "ConfigMap", "name": "cfg", "weight": -5}, JOB]},
         {"kind": "resources", "title": "update the chart's resources", "event": None, "hooks": []},
     ],
 }

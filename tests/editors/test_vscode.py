@@ -171,7 +171,7 @@ def test_quick_fix_applied(run):
 def test_hover_on_hook_key(run):
     text = _step(run, "hover")["text"]
     assert text.splitlines()[0].strip() == "helm.sh/hook", text
-    assert "one hook at a time" in text, text  # reference §3.2: hooks run serially
+    assert "one hook at a time" in text, text  # guide #running: hooks run serially
 
 
 def test_completion_list_of_hook_events(run):

@@ -83,3 +83,52 @@ def test_dependency_order_follows_an_edit_of_the_other_template(tmp_path: Path) 
     # Lowering the ServiceAccount's weight in the editor fixes the Job's diagnostic.
     project.open(str(tmp_path / "templates" / "sa.yaml"), SA.format(weight=-5))
     assert project.check(str(job)).violations == []
+
+
+def test_leftover_hook_message_says_when_helm4_applies_server_side(tmp_path: Path) -> None:
+    job = _chart(tmp_path)
+    (v,) = _project("4", "HK201").check(str(job)).violations
+    # pre-upgrade: server-side only when the release was applied that way; else `already exists`.
+    assert "upgrade: when the release was applied server-side" in v.message
+    assert "without server-side apply the next run fails with `already exists`" in v.message
+    assert "install: by default" not in v.message
+    job.write_text(JOB.format(weight=0, ttl="").replace("pre-upgrade", "test"))
+    (t,) = _project("4.1", "HK201").check(str(job)).violations
+    assert "`helm test`: only when the release was applied server-side" in t.message
+    job.write_text(JOB.format(weight=0, ttl="").replace("pre-upgrade", "pre-install,pre-delete"))
+    (i,) = _project("4", "HK201").check(str(job)).violations
+    assert "install: by default; uninstall: always" in i.message
+    # A minor version of Helm 3 is Helm 3.
+    (h3,) = _project("3.17", "HK201").check(str(job)).violations
+    assert "already exists" in h3.message and "server-side" not in h3.message
+
+
+def test_ttl_race_is_worded_as_a_race(tmp_path: Path) -> None:
+    job = _chart(tmp_path, ttl="  ttlSecondsAfterFinished: 5\n")
+    (v,) = _project("4.2", "HK208").check(str(job)).violations
+    assert "if that happens before Helm 4's watcher has seen it `Complete`" in v.message
+    assert "a race" in v.message and "`--wait=legacy`" in v.message
+    assert _project("3.21", "HK208").check(str(job)).violations == []
+
+
+def test_unknown_event_messages_quote_each_helm_versions_stderr_line(tmp_path: Path) -> None:
+    job = _chart(tmp_path)
+    job.write_text(JOB.format(weight=0, ttl="").replace("pre-upgrade", "pre-instal,post-upgrade"))
+    (v3,) = _project("3", "HK101").check(str(job)).violations
+    assert 'manifest_sorter.go:199: info: skipping unknown hook: "pre-instal,post-upgrade"' in v3.message
+    (v4,) = _project("4.1", "HK101").check(str(job)).violations
+    assert 'level=INFO msg="skipping unknown hooks" hookTypes=pre-instal,post-upgrade' in v4.message
+    job.write_text(JOB.format(weight=0, ttl="").replace("pre-upgrade", "crd-install"))
+    (r4,) = _project("4", "HK102").check(str(job)).violations
+    assert "hookTypes=crd-install" in r4.message
+
+
+def test_unquoted_value_message_quotes_the_first_build_error(tmp_path: Path) -> None:
+    job = _chart(tmp_path)
+    # hook-succeeded alone: no before-hook-creation, so the hook itself is built first.
+    job.write_text(JOB.format(weight=0, ttl="").replace('"{weight}"'.format(weight=0), "0").replace('"0"', "0"))
+    (v,) = _project("4", "HK109").check(str(job)).violations
+    assert "`unable to build kubernetes object for pre-upgrade hook …: … cannot unmarshal number" in v.message
+    job.write_text(job.read_text().replace("    helm.sh/hook-delete-policy: hook-succeeded\n", ""))
+    (d,) = _project("4", "HK109").check(str(job)).violations
+    assert "`unable to build kubernetes object for deleting hook …:" in d.message

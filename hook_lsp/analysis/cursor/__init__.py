@@ -3,7 +3,7 @@
 Completion runs on text that is being typed, so the YAML tree is often broken or missing the
 line under the cursor; the cursor is located by reading lines through the template mask, and
 hover prefers the hook model's exact spans. Helm reads hook annotations only at
-``metadata.annotations`` of a document (reference §1.2 step 2), so that is the only place that
+``metadata.annotations`` of a document, so that is the only place that
 gets hook keys and values. Who owns what:
 
 - `lines`: the key of a masked line, the key path above it, the cursor's document bounds.

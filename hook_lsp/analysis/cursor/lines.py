@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from ..hook_model import TemplateAnalysis
 
-#: Helm reads hook annotations only at ``metadata.annotations`` of a document (reference §1.2
+#: Helm reads hook annotations only at ``metadata.annotations`` of a document (guide #parsing
 #: step 2), so that is the only key path that gets hook keys and values.
 ANNOTATIONS_PATH = ("metadata", "annotations")
 

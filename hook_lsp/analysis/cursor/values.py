@@ -2,7 +2,7 @@
 
 Shared by completion (what to offer) and hover (what to explain when the YAML does not parse).
 ``helm.sh/hook``, ``helm.sh/hook-delete-policy`` and ``helm.sh/hook-output-log-policy`` are
-comma-separated lists Helm splits and trims (reference §1.2 step 4, §4.2, §4.4); the weight is
+comma-separated lists Helm splits and trims; the weight is
 one value.
 """
 
@@ -15,7 +15,7 @@ from ..hook_model import Resource, TemplateAnalysis
 from ..source import Span
 from .lines import closing_quote
 
-#: Keys whose value is a comma-separated list Helm splits (§1.2 step 4, §4.2, §4.4).
+#: Keys whose value is a comma-separated list Helm splits (#parsing#delete-policies, #output-logs).
 LIST_KEYS = (A.HOOK, A.DELETE_POLICY, A.OUTPUT_LOG_POLICY)
 VALUE_KEYS = LIST_KEYS + (A.WEIGHT,)
 
@@ -75,7 +75,7 @@ def block_value(
             if masked[cend:col].strip():
                 return None
             if masked[cstart:cend].endswith(","):
-                cend = col  # `pre-install, |`: spaces around commas are trimmed (§1.2 step 4)
+                cend = col  # `pre-install, |`: spaces around commas are trimmed (#parsing)
             elif cend > cstart:
                 return None  # after a complete plain value: a space is not a separator
             else:

@@ -39,7 +39,7 @@ from .values import (
 
 log = logging.getLogger(__name__)
 
-#: Annotation keys worth resolving: the ones Helm's hook code reads (§1, §2, §4, §6).
+#: Annotation keys worth resolving: the ones Helm's hook code reads (#parsing, #weights, #delete-policies, #lifecycle).
 _KEYS = frozenset(A.KNOWN_HELM_KEYS)
 
 

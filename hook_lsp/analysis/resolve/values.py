@@ -137,7 +137,7 @@ def dependency_dirs(root: Path) -> list[Path]:
 
 
 def helper_sources(root: Path) -> list[Path]:
-    """Every template file whose ``define``s are visible to the chart's templates (§7: Helm
+    """Every template file whose ``define``s are visible to the chart's templates (#subcharts-and-crds: Helm
     renders a chart and all its dependencies together, so their defines share one namespace)."""
     seen: set[Path] = set()
     charts = [root]

@@ -44,7 +44,7 @@ def yaml_syntax_error(template: TemplateAnalysis, ctx: RuleContext) -> Iterator[
     ```
     """
     if PurePosixPath(template.path.replace("\\", "/")).name.startswith("_"):
-        return  # a partial: Helm renders it only through `include`, never as a manifest (§1.2)
+        return  # a partial: Helm renders it only through `include`, never as a manifest (#parsing)
     masked = template.masked
     index = template.index
     for doc in template.documents:

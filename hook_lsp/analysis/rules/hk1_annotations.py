@@ -1,4 +1,4 @@
-"""HK101-HK105: the events of `helm.sh/hook` (reference §1.1, §1.2).
+"""HK101-HK105: the events of `helm.sh/hook`.
 
 The other HK1xx modules: `hk1_keys` (annotation keys and shapes), `hk1_values` (weights and
 value types), `hk1_policies` (delete, output-log and resource policies).
@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
+from ...knowledge.events import skip_log_line
 from ...knowledge import annotations as A
 from ..hook_model import Resource, Token
 from ..source import Span
@@ -27,8 +28,9 @@ def unknown_hook_event(res: Resource, ctx: RuleContext) -> Iterator[Violation]:
     ## Why is this bad?
     When any part of the value is unknown, Helm skips the **whole resource**: it is neither run
     as a hook nor installed as a normal resource, and it vanishes from `helm template` output
-    too. The only trace is an `info: skipping unknown hook` line on stderr; the command still
-    succeeds (`manifest_sorter.go`, reference §1.2 step 5). Event names are compared after
+    too. The only trace is a line on stderr — Helm 3: `manifest_sorter.go:199: info: skipping
+    unknown hook: "pre-instal"`; Helm 4: `level=INFO msg="skipping unknown hooks"
+    hookTypes=pre-instal` — and the command still succeeds (`manifest_sorter.go`, [How Helm reads `helm.sh/hook`](helm-hooks.md#parsing)). Event names are compared after
     lower-casing and trimming, so `Pre-Install` is fine and `pre-instal` is not.
 
     ## Example
@@ -56,8 +58,9 @@ def unknown_hook_event(res: Resource, ctx: RuleContext) -> Iterator[Violation]:
             fixes = [Fix.replace(tok.span, guess, f"Replace with `{guess}`")] if guess and tok.exact else []
             yield ctx.violation(
                 tok.span,
-                f"`{tok.raw.strip()}` is not a Helm hook event: Helm silently skips this whole "
-                f"{kind_of(res)} (it is neither run as a hook nor installed){hint}",
+                f"`{tok.raw.strip()}` is not a Helm hook event: Helm skips this whole "
+                f"{kind_of(res)} (it is neither run as a hook nor installed), saying only "
+                f"`{skip_log_line(ann.helm_value or '', ctx.config.helm_version)}` on stderr{hint}",
                 fixes,
             )
 
@@ -69,11 +72,12 @@ def removed_hook_event(res: Resource, ctx: RuleContext) -> Iterator[Violation]:
 
     ## Why is this bad?
     Neither is a hook event in Helm 3 or 4: `crd-install` was never carried over from Helm 2 and
-    `test-failure` was removed in Helm 3 (reference §1.1). Like any unknown event, they make Helm
+    `test-failure` was removed in Helm 3 ([How Helm reads `helm.sh/hook`](helm-hooks.md#parsing)). Like any unknown event, they make Helm
     skip the **whole resource**: a CRD annotated `crd-install` is not installed at all, and
-    nothing but an `info: skipping unknown hook` line on stderr says so (§1.2 step 5).
+    nothing but a line on stderr says so (Helm 3 `info: skipping unknown hook: "crd-install"`,
+    Helm 4 `level=INFO msg="skipping unknown hooks" hookTypes=crd-install`) ([How Helm reads `helm.sh/hook`](helm-hooks.md#parsing)).
     Helm 4's `helm lint` no longer warns about `crd-install`, and Helm 3's lint misses it when
-    the value is quoted or lists other events (§8).
+    the value is quoted or lists other events ([helm lint](helm-hooks.md#helm-lint)).
 
     ## Example
     ```yaml
@@ -87,7 +91,7 @@ def removed_hook_event(res: Resource, ctx: RuleContext) -> Iterator[Violation]:
 
     ## Fix
     Move CustomResourceDefinitions to the chart's `crds/` folder, which Helm installs before
-    rendering the templates (on install only; upgrades never touch `crds/`, §7), or manage
+    rendering the templates (on install only; upgrades never touch `crds/`, [Subcharts and CRDs](helm-hooks.md#subcharts-and-crds)), or manage
     them with a template or a hook of your own. For `test-failure`, write a `test` hook whose
     command succeeds when the expected failure happens.
     """
@@ -104,7 +108,8 @@ def removed_hook_event(res: Resource, ctx: RuleContext) -> Iterator[Violation]:
             yield ctx.violation(
                 tok.span,
                 f"`{tok.value}` is not a hook event in Helm 3 or 4 ({why.split(';')[0].split('. ')[0]}): "
-                f"Helm silently skips this whole {kind_of(res)}, it is neither run nor installed{advice}",
+                f"Helm skips this whole {kind_of(res)}, it is neither run nor installed, saying only "
+                f"`{skip_log_line(ann.helm_value or '', ctx.config.helm_version)}` on stderr{advice}",
             )
 
 
@@ -115,9 +120,9 @@ def test_success_alias(res: Resource, ctx: RuleContext) -> Iterator[Violation]:
 
     ## Why is this bad?
     `test-success` is the Helm 2 name of the `test` event. Helm 3 and 4 still accept it as an
-    alias "for backward compatibility with Helm 2 tests" and record it as `test` (reference
-    §1.1), so it works — but readers (and other tools) may not know it, and next to `test` it
-    makes the hook run twice (§1.2 step 6; `duplicate-hook-event` reports that).
+    alias "for backward compatibility with Helm 2 tests" and record it as `test` (
+    [How Helm reads `helm.sh/hook`](helm-hooks.md#parsing)), so it works — but readers (and other tools) may not know it, and next to `test` it
+    makes the hook run twice ([How Helm reads `helm.sh/hook`](helm-hooks.md#parsing); `duplicate-hook-event` reports that).
 
     ## Example
     ```yaml
@@ -155,11 +160,11 @@ def malformed_hook_event_list(res: Resource, ctx: RuleContext) -> Iterator[Viola
     or doubled comma), or separates events with `;` or spaces instead of commas.
 
     ## Why is this bad?
-    Helm splits the value on `,` only and trims each part (reference §1.2 step 4). An empty
+    Helm splits the value on `,` only and trims each part ([How Helm reads `helm.sh/hook`](helm-hooks.md#parsing)). An empty
     part, or a part like `pre-install;post-install` or `pre-install post-install`, is an
     unknown event, and one unknown part makes Helm skip the **whole resource** without an
     error: it is neither run as a hook nor installed, and it is missing from `helm template`
-    output too (§1.2 step 5). An empty value or `helm.sh/hook:` (null) does the same.
+    output too ([How Helm reads `helm.sh/hook`](helm-hooks.md#parsing)). An empty value or `helm.sh/hook:` (null) does the same.
 
     ## Example
     ```yaml
@@ -234,7 +239,7 @@ def duplicate_hook_event(res: Resource, ctx: RuleContext) -> Iterator[Violation]
     ## Why is this bad?
     Helm keeps duplicates: the hook's event list holds the event twice and Helm adds the hook
     to that event's run list once per entry, so **the hook runs twice** in one operation
-    (reference §1.2 step 6). A Job that migrates a database or creates a one-off secret is
+    ([How Helm reads `helm.sh/hook`](helm-hooks.md#parsing)). A Job that migrates a database or creates a one-off secret is
     created, awaited and (with `before-hook-creation`) deleted and created again.
 
     Different `helm.sh/hook` values in the branches of an `if`/`else` are not duplicates.

@@ -1,5 +1,5 @@
 """HK106, HK107, HK115: annotation keys Helm does not read, and values that are not strings
-(reference §1.2 steps 2, 3 and 7)."""
+(guide #parsing)."""
 
 from __future__ import annotations
 
@@ -21,8 +21,8 @@ def misspelled_hook_annotation_key(res: Resource, ctx: RuleContext) -> Iterator[
     `helm.sh/resource-policy`) but is not spelled exactly like it.
 
     ## Why is this bad?
-    Helm looks these keys up in a Go map: the lookup is exact and case-sensitive (reference
-    §1.2 step 3). `Helm.sh/hook` or `helm.sh/hooks` is just another annotation, so the
+    Helm looks these keys up in a Go map: the lookup is exact and case-sensitive (
+    [How Helm reads `helm.sh/hook`](helm-hooks.md#parsing)). `Helm.sh/hook` or `helm.sh/hooks` is just another annotation, so the
     resource is installed as a **plain resource** instead of running as a hook; a misspelled
     weight or delete policy is ignored (weight 0, default `before-hook-creation`). Nothing
     warns about it.
@@ -89,7 +89,7 @@ def misplaced_hook_annotation(res: Resource, ctx: RuleContext) -> Iterator[Viola
     `metadata`, in a Job's `spec`... Several keys in the same wrong place are one finding.
 
     ## Why is this bad?
-    Helm reads only `metadata.annotations` of each rendered document (reference §1.2 steps 2
+    Helm reads only `metadata.annotations` of each rendered document ([How Helm reads `helm.sh/hook`](helm-hooks.md#parsing)
     and 3). Elsewhere the key does nothing: a Job whose hook annotation sits in
     `spec.template.metadata.annotations` is installed as a **plain resource** when the chart
     is installed, instead of running as a hook before or after it.
@@ -153,7 +153,7 @@ def non_scalar_annotation_value(res: Resource, ctx: RuleContext) -> Iterator[Vio
     `metadata.annotations` into a string map while sorting the manifests, so one list or map
     value fails the **whole render**: `helm install`, `upgrade` and `template` stop with
     `YAML parse error on <chart>/templates/...: ... cannot unmarshal array into Go struct field
-    .metadata.annotations of type string`, and nothing is created (reference §1.2 step 7).
+    .metadata.annotations of type string`, and nothing is created ([How Helm reads `helm.sh/hook`](helm-hooks.md#parsing)).
 
     ## Example
     ```yaml

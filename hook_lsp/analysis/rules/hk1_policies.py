@@ -1,4 +1,4 @@
-"""HK111-HK114: delete, output-log and resource policies on hooks (reference §4.2, §4.4, §6)."""
+"""HK111-HK114: delete, output-log and resource policies on hooks."""
 
 from __future__ import annotations
 
@@ -51,10 +51,10 @@ def unknown_delete_policy(res: Resource, ctx: RuleContext) -> Iterator[Violation
 
     ## Why is this bad?
     Helm stores every part without checking it, and an unknown part never matches, so it is
-    silently ignored (reference §4.2). Worse, the default `before-hook-creation` applies only
+    silently ignored ([Delete policies](helm-hooks.md#delete-policies)). Worse, the default `before-hook-creation` applies only
     when **no** policy is given: a lone typo such as `hook-succeded` switches the default off,
     the hook object is never deleted, and the next install or upgrade fails with
-    `... already exists` on Helm 3 (§4.2, §9.2). An empty value does the same.
+    `... already exists` on Helm 3 ([Delete policies](helm-hooks.md#delete-policies)). An empty value does the same.
 
     ## Example
     ```yaml
@@ -90,7 +90,7 @@ def unknown_output_log_policy(res: Resource, ctx: RuleContext) -> Iterator[Viola
     Since Helm 3.18, this annotation prints the logs of a Job or Pod hook to Helm's stderr
     when the hook succeeds or fails. Helm parses it like the delete policy and silently
     ignores parts it does not know, so a typo means the logs you asked for never appear —
-    typically exactly when a hook fails in CI (reference §4.4).
+    typically exactly when a hook fails in CI ([Output logs](helm-hooks.md#output-logs)).
 
     ## Example
     ```yaml
@@ -123,7 +123,7 @@ def ineffective_output_log_policy(res: Resource, ctx: RuleContext) -> Iterator[V
     ## Why is this bad?
     Helm (3.18 and later) prints hook logs only for Job hooks (the pods labelled
     `job-name=<name>`) and Pod hooks; for every other kind the annotation does nothing
-    (reference §4.4). On a Deployment or a ConfigMap hook it suggests logs that never come.
+    ([Output logs](helm-hooks.md#output-logs)). On a Deployment or a ConfigMap hook it suggests logs that never come.
     Helm before 3.18 ignores the annotation altogether.
 
     ## Example
@@ -167,7 +167,7 @@ def resource_policy_on_hook(res: Resource, ctx: RuleContext) -> Iterator[Violati
 
     ## Why is this bad?
     Helm reads `helm.sh/resource-policy: keep` only for the chart's plain resources, when
-    uninstall or upgrade would delete them. No hook code consults it (reference §6): hook
+    uninstall or upgrade would delete them. No hook code consults it ([Hook objects and the release](helm-hooks.md#lifecycle)): hook
     objects are never deleted by `helm uninstall` anyway, and their delete policy removes them
     whether or not `keep` is set. The annotation suggests a protection that does not exist.
     (Helm's documentation mentions it only in case hook garbage collection is added later.)
@@ -198,7 +198,7 @@ def resource_policy_on_hook(res: Resource, ctx: RuleContext) -> Iterator[Violati
     for ann in res.annotations_named(A.RESOURCE_POLICY):
         if ann.key_templated or ann.origin not in LITERAL_ORIGINS:
             continue
-        # A conditional hook annotation may leave a plain resource, where `keep` works (§6).
+        # A conditional hook annotation may leave a plain resource, where `keep` works (#lifecycle).
         # Only a YAML hook key in the same `if` branch as `keep` proves both are rendered together.
         if any(
             h.conditional

@@ -1,4 +1,4 @@
-"""HK108-HK110: hook weights and annotation value types (reference §2)."""
+"""HK108-HK110: hook weights and annotation value types."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ def invalid_hook_weight(res: Resource, ctx: RuleContext) -> Iterator[Violation]:
 
     ## Why is this bad?
     Helm parses the weight with `strconv.Atoi` and silently uses **0** when that fails
-    (reference §2). Unlike the event and policy values, the weight is **not trimmed**:
+    ([Hook weights](helm-hooks.md#weights)). Unlike the event and policy values, the weight is **not trimmed**:
     `" 5"` is 0. The hook then runs in a different place than intended, with no warning.
     A sign and leading zeros are fine (`"+5"`, `"-05"`).
 
@@ -82,12 +82,15 @@ def unquoted_hook_annotation_value(res: Resource, ctx: RuleContext) -> Iterator[
 
     ## Why is this bad?
     Annotation values must be strings. Helm's own sorter converts the number to a string, so
-    `helm template`, `helm lint` and `--dry-run` all pass (reference §2). But the hook's
-    manifest is stored as written, and when the hook runs Kubernetes' decoder rejects it:
-    `unable to build kubernetes object for pre-install hook ...: json: cannot unmarshal number
-    into Go struct field ObjectMeta.metadata.annotations of type string`. The failure appears
-    **only when that hook event runs** — for a `pre-delete` hook, at uninstall time, which it
-    then blocks (§2, §9.10).
+    `helm template`, `helm lint` and `--dry-run` all pass ([Hook weights](helm-hooks.md#weights)). But the hook's
+    manifest is stored as written, and when the hook runs, the first time Helm builds the
+    object Kubernetes' decoder rejects it. With `before-hook-creation` (the default) that first
+    build is the deletion of the previous object: `unable to build kubernetes object for
+    deleting hook <path>: ... json: cannot unmarshal number into Go struct field
+    ObjectMeta.metadata.annotations of type string`; without it, the hook itself: `unable to
+    build kubernetes object for pre-install hook <path>: ...`. The failure appears **only when
+    that hook event runs** — for a `pre-delete` hook, at uninstall time, which it then blocks
+    ([How Helm reads `helm.sh/hook`](helm-hooks.md#parsing)).
 
     Note that YAML 1.1 reads some numbers differently: Helm reads an unquoted `010` as 8.
 
@@ -125,7 +128,7 @@ def unquoted_hook_annotation_value(res: Resource, ctx: RuleContext) -> Iterator[
         elif re.search(r"inf|nan", helm, re.IGNORECASE):
             fixes = [Fix(literal_quote.title, literal_quote.edits, safe=False)]
         else:
-            # Keep the weight Helm sorts by today (`010` is 8, §2); quoting `010` would make it 10.
+            # Keep the weight Helm sorts by today (`010` is 8, #weights); quoting `010` would make it 10.
             title = f'Quote as "{helm}" (the weight Helm reads from {written})'
             fixes = [Fix.replace(ann.value_span, f'"{helm}"', title), Fix(literal_quote.title, literal_quote.edits, safe=False)]
         kind = {"int": "an integer", "float": "a number", "bool": "a boolean"}[ann.yaml_type]
@@ -133,9 +136,24 @@ def unquoted_hook_annotation_value(res: Resource, ctx: RuleContext) -> Iterator[
         yield ctx.violation(
             ann.value_span,
             f"unquoted `{written}` is {kind} in YAML, but annotation values must be strings{read}: "
-            f"`helm template` passes, and Kubernetes rejects {events_phrase(res)} only when it runs",
+            f"`helm template` passes, and {events_phrase(res)} fails only when it runs, with "
+            f"`unable to build kubernetes object for {_first_build(res)} hook …: … cannot unmarshal "
+            f"{'bool' if ann.yaml_type == 'bool' else 'number'} into Go struct field "
+            "ObjectMeta.metadata.annotations of type string`",
             fixes,
         )
+
+
+def _first_build(res: Resource) -> str:
+    """What Helm builds first when the hook runs: the deletion of the previous object when
+    `before-hook-creation` applies, else the hook itself (its first event)."""
+    policies = res.hook.effective_delete_policies if res.hook else None
+    if policies is None:
+        return "deleting / <event>"
+    if "before-hook-creation" in policies and res.kind != "CustomResourceDefinition":
+        return "deleting"
+    events = res.hook.events if res.hook else []
+    return events[0] if events else "<event>"
 
 
 #: Functions whose output is quoted, or unknown (a helper may print the quotes itself).
@@ -152,7 +170,7 @@ def unquoted_templated_hook_weight(res: Resource, ctx: RuleContext) -> Iterator[
     The action prints `5` and YAML reads an unquoted `5` as an integer, whatever type the
     value had in `values.yaml` (`toString` does not help: it still prints `5`). Annotation
     values must be strings, so Kubernetes rejects the hook **when it runs**, while `helm
-    template`, `helm lint` and `--dry-run` all pass (reference §2).
+    template`, `helm lint` and `--dry-run` all pass ([Hook weights](helm-hooks.md#weights)).
 
     Actions that quote (`quote`, `squote`, `toJson`) or whose output hook-lsp cannot see
     (`include`, `tpl`) are not reported.

@@ -1,7 +1,7 @@
 """HK2xx jobs and pods: whether Helm's wait for a hook can end, and plain Jobs on upgrade.
 
 Helm waits for a Job hook until it completes and for a Pod hook until it succeeds, one hook at
-a time, up to `--timeout` each (reference §3.2-§3.4). These rules look at the pod and Job
+a time, up to `--timeout` each. These rules look at the pod and Job
 fields that decide whether that wait can end: `restartPolicy`, `ttlSecondsAfterFinished`,
 `activeDeadlineSeconds` and `backoffLimit`; and at plain Jobs, which upgrades cannot change.
 
@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
+from ...knowledge.kinds_text import JOB_DEADLINE_SECONDS
 from ..gotemplate import tokenize
 from ..hook_model import Resource, TemplateAnalysis
 from ..source import Span
@@ -22,7 +23,7 @@ from ..yaml_types import go_atoi
 from .registry import Edit, Fix, FixAvailability, RuleContext, Severity, Violation, rule
 
 _JOB_RESTART_POLICIES = ("Never", "OnFailure")
-#: A TTL this short can delete the Job before Helm 4's watcher has seen it complete (§3.3).
+#: A TTL this short can delete the Job before Helm 4's watcher has seen it complete (#waiting).
 SHORT_TTL_SECONDS = 10
 
 
@@ -104,10 +105,10 @@ def pod_hook_never_succeeds(res: Resource, ctx: RuleContext) -> Iterator[Violati
     Kubernetes default (which is `Always` for a bare Pod).
 
     ## Why is this bad?
-    Helm waits for a Pod hook until its phase is `Succeeded` (reference §3.3). With
+    Helm waits for a Pod hook until its phase is `Succeeded` ([What Helm waits for](helm-hooks.md#waiting)). With
     `restartPolicy: Always` the kubelet restarts the container every time it exits, even with
     status 0, so the Pod never reaches `Succeeded`. Helm waits until `--timeout` (5 minutes by
-    default, reference §3.4) and then fails the install, upgrade or test, although the
+    default, [Timeout](helm-hooks.md#timeout)) and then fails the install, upgrade or test, although the
     container did its work.
 
     ## Example
@@ -142,7 +143,7 @@ def pod_hook_never_succeeds(res: Resource, ctx: RuleContext) -> Iterator[Violati
     yield ctx.violation(
         span,
         f"this Pod hook has {what}: its container is restarted after every exit, so the Pod never "
-        "reaches `Succeeded` and Helm waits until `--timeout`, then fails (reference §3.3)",
+        "reaches `Succeeded` and Helm waits until `--timeout`, then fails",
         _restart_fixes(res, template, current, pod),
     )
 
@@ -157,7 +158,7 @@ def hook_job_restart_policy_invalid(res: Resource, ctx: RuleContext) -> Iterator
     The API server rejects such a Job (`spec.template.spec.restartPolicy: Unsupported value:
     "Always"`; an absent value defaults to `Always`). `helm template` and `helm lint` pass, and
     the error shows up only when the hook runs: Helm stops with `warning: Hook <event> <file>
-    failed: Job.batch "<name>" is invalid` and the operation fails (reference §5).
+    failed: Job.batch "<name>" is invalid` and the operation fails ([What a failure leaves behind](helm-hooks.md#failures)).
 
     ## Example
     ```yaml
@@ -211,9 +212,14 @@ def hook_job_ttl_race(res: Resource, ctx: RuleContext) -> Iterator[Violation]:
     The TTL controller deletes the Job that many seconds after it finishes. Helm 4's hook
     watcher (kstatus) never counts a Job that has disappeared as done: it reports `NotFound`
     and waits until `--timeout`, then fails with `status: NotFound, message: Resource not found`
-    and `context deadline exceeded` (reference §3.3, §9.7). With a TTL of 0 or a few seconds
-    the Job can be gone before the watcher has seen it complete. Helm 3 treated a deleted hook
-    as done; fixes for Helm 4 are still open (helm/helm#31851, #32586).
+    and `context deadline exceeded` ([What Helm waits for](helm-hooks.md#waiting)).
+
+    It is a race, not a certainty. When the watcher has seen the Job `Complete` before the TTL
+    controller deletes it, the hook succeeds and nothing is wrong. When the deletion comes
+    first, the hook times out: likely with a TTL of 0, possible with a few seconds (a slow API
+    server, a busy controller, or a Job that finishes before Helm's watch has started). Helm 3,
+    and Helm 4 with `--wait=legacy`, count a deleted hook as done; fixes for Helm 4's watcher
+    are still open (helm/helm#31851, #32586).
 
     Longer TTLs leave the watcher ample time and are not flagged.
 
@@ -254,8 +260,9 @@ def hook_job_ttl_race(res: Resource, ctx: RuleContext) -> Iterator[Violation]:
     yield ctx.violation(
         ttl.span,
         f"`ttlSecondsAfterFinished: {ttl.value}` lets the TTL controller delete this Job as soon as it "
-        "finishes; Helm 4's watcher then sees `NotFound`, never `Complete`, and waits until "
-        "`--timeout` (reference §3.3)",
+        "finishes: if that happens before Helm 4's watcher has seen it `Complete`, the watcher sees "
+        "`NotFound` and waits until `--timeout` (a race; `--wait=legacy` and Helm 3 count the deletion "
+        "as success)",
         fixes,
     )
 
@@ -267,7 +274,9 @@ def unbounded_hook_job(res: Resource, ctx: RuleContext) -> Iterator[Violation]:
 
     ## Why is this bad?
     Helm waits for each hook up to `--timeout` (5 minutes by default) and then fails, but it
-    does not stop the Job (reference §3.4): the Job keeps running or retrying in the cluster.
+    does not stop the Job ([Timeout](helm-hooks.md#timeout)): the Job keeps running or retrying in the cluster.
+    hook-lsp recommends `activeDeadlineSeconds` below `--timeout` (240 s for the default 5
+    minutes; its Job scaffolds use the same), so the Job fails with its own reason first.
     Kubernetes ends a Job only through `activeDeadlineSeconds` or by exhausting `backoffLimit`;
     the default `backoffLimit` of 6 with exponential back-off (10 s, 20 s, 40 s ... per retry)
     outlasts the default timeout, so a failing hook ends as an opaque timeout (Helm 3:
@@ -304,13 +313,14 @@ def unbounded_hook_job(res: Resource, ctx: RuleContext) -> Iterator[Violation]:
     if _keys_may_be_injected(res, ctx.template, spec):
         return
     policies = res.hook.effective_delete_policies or []
-    # `hook-failed` deletes the Job when Helm gives up, so only the masked error remains (§3.4).
+    # `hook-failed` deletes the Job when Helm gives up, so only the masked error remains (#timeout).
     runaway = "" if "hook-failed" in policies else "Helm gives up at `--timeout` but the Job keeps running, and "
     yield ctx.violation(
         res.anchor,
         f"this Job hook sets neither `activeDeadlineSeconds` nor `backoffLimit`: {runaway}with the "
         "default 6 retries and their back-off a failing hook outlasts the default 5-minute timeout "
-        "and shows up as a timeout rather than its own error (reference §3.4)",
+        f"and shows up as a timeout rather than its own error; bound it below `--timeout` "
+        f"(`activeDeadlineSeconds: {JOB_DEADLINE_SECONDS}` for the default)",
     )
 
 

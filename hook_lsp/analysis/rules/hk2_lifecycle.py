@@ -1,4 +1,4 @@
-"""HK2xx lifecycle: what happens to a hook object between runs (reference §3.3, §4, §6, §9).
+"""HK2xx lifecycle: what happens to a hook object between runs.
 
 Delete policies that leave a Job or Pod behind, hooks of kinds Helm does not wait for that are
 deleted as soon as they are created, and ``generateName`` hooks.
@@ -17,6 +17,22 @@ from ..source import Span
 from .registry import Fix, FixAvailability, Related, RuleContext, Severity, Violation, rule
 
 
+#: When Helm 4 applies the hooks of each event server-side (#server-side-apply).
+_SSA_WHEN = {
+    "install": "install: by default",
+    "upgrade": "upgrade: when the release was applied server-side, the default",
+    "rollback": "rollback: when the release was applied server-side, the default",
+    "delete": "uninstall: always",
+    "test": "`helm test`: only when the release was applied server-side",
+}
+
+
+def _ssa_when(events: list[str]) -> str:
+    """The server-side-apply conditions of the actions that run ``events``, in lifecycle order."""
+    actions = dict.fromkeys("test" if e == "test" else e.split("-", 1)[1] for e in events)
+    return "; ".join(_SSA_WHEN[a] for a in actions if a in _SSA_WHEN)
+
+
 @rule("HK201", "missing-before-hook-creation", Severity.WARNING, FixAvailability.SOMETIMES)
 def missing_before_hook_creation(res: Resource, ctx: RuleContext) -> Iterator[Violation]:
     """## What it does
@@ -31,17 +47,21 @@ def missing_before_hook_creation(res: Resource, ctx: RuleContext) -> Iterator[Vi
 
     ## Why is this bad?
     Helm applies the default `before-hook-creation` only when the annotation is absent; any
-    value turns it off (reference §4.2). With `hook-succeeded` alone a *failed* Job stays; with
+    value turns it off ([Delete policies](helm-hooks.md#delete-policies)). With `hook-succeeded` alone a *failed* Job stays; with
     `hook-failed` alone a *successful* one does. The next time the hook runs (the next upgrade,
     the next `helm test`), Helm creates the object again under the same name:
 
     - Helm 3 (and Helm 4 with `--server-side=false`) fails with
       `jobs.batch "<name>" already exists`, and keeps failing until someone deletes the Job
-      by hand (§9.2).
-    - Helm 4 creates hooks with server-side apply, which patches the leftover object instead:
-      an unchanged Job is not run again (its old status counts, so an old failure fails again),
-      and a changed one fails because a Job's `spec.template` is immutable (§6, inferred from
-      Helm's source).
+      by hand ([Delete policies](helm-hooks.md#delete-policies)).
+    - Helm 4 creates hooks with server-side apply **when the action uses it**
+      ([Server-side apply](helm-hooks.md#server-side-apply)): install by default, upgrade and
+      rollback when the release was applied server-side (`--server-side=auto`, the default,
+      follows the previous release), uninstall always, `helm test` only when the release was.
+      Server-side apply patches the leftover object: an unchanged Job is not run again (its old
+      status counts, so an old failure fails again), and a changed one fails because a Job's
+      `spec.template` is immutable (inferred from Helm's source). Without server-side apply Helm
+      4 fails with `already exists` like Helm 3.
 
     ## Example
     ```yaml
@@ -87,9 +107,9 @@ def missing_before_hook_creation(res: Resource, ctx: RuleContext) -> Iterator[Vi
         )
     else:
         consequence = (
-            "Helm 4 then applies the hook over the leftover object (server-side apply): an unchanged "
-            f"{kind} is not run again and its old status counts, a changed one fails on immutable "
-            "fields (inferred; Helm 3 fails with `already exists`)"
+            f"where Helm 4 applies hooks server-side ({_ssa_when(hook.events)}) it patches the leftover object: "
+            f"an unchanged {kind} is not run again and its old status counts, a changed one fails on immutable "
+            "fields (inferred); without server-side apply the next run fails with `already exists`"
         )
     fixes = []
     # Edit only text written in this template (not a value resolved from values or helpers).
@@ -105,7 +125,7 @@ def missing_before_hook_creation(res: Resource, ctx: RuleContext) -> Iterator[Vi
     yield ctx.violation(
         ann.content_span,
         f"delete policy `{ann.helm_value}` turns off the default `before-hook-creation`, so {left} "
-        f"{kind} hook stays in the cluster; {consequence} (reference §4.2, §9.2)",
+        f"{kind} hook stays in the cluster; {consequence}",
         fixes,
     )
 
@@ -144,8 +164,8 @@ def unwaited_hook_workload_deleted(res: Resource, ctx: RuleContext) -> Iterator[
 
     ## Why is this bad?
     Helm waits only for `Job` hooks (until complete) and `Pod` hooks (until succeeded). Every
-    other kind is "ready" as soon as the API server accepts it (reference §3.3). `hook-succeeded`
-    deletes the hook once all hooks of the event are done (§4.3); when none of the later hooks
+    other kind is "ready" as soon as the API server accepts it ([What Helm waits for](helm-hooks.md#waiting)). `hook-succeeded`
+    deletes the hook once all hooks of the event are done ([When hook objects are deleted](helm-hooks.md#deletion)); when none of the later hooks
     waits for anything, that is a moment after the workload was created, usually before its
     pods have even pulled their images. Whatever the workload was meant to do is cut short.
 
@@ -192,7 +212,7 @@ def unwaited_hook_workload_deleted(res: Resource, ctx: RuleContext) -> Iterator[
         res.anchor,
         f"Helm does not wait for a {res.kind} hook (it is ready once created) and no Job or Pod "
         f"hook runs after it in {events}, so `hook-succeeded` deletes it right after it is created, "
-        "before its pods can do their work (reference §3.3, §4.3)",
+        "before its pods can do their work",
         related=[Related(ctx.template.path, ann.value_span, "the delete policy that removes it")],
     )
 
@@ -207,7 +227,7 @@ def hook_generate_name(res: Resource, ctx: RuleContext) -> Iterator[Violation]:
     wait for a Job or Pod, the `hook-succeeded`/`hook-failed` deletes and `helm test --logs`
     all build their request from the manifest's name. With an empty name the delete is expected
     to fail with `resource name may not be empty`, and Helm 4's server-side apply needs a name
-    to create the object at all (reference §9.4). This is inferred from Helm's source and was
+    to create the object at all ([How one hook runs](helm-hooks.md#running)). This is inferred from Helm's source and was
     not run against a cluster, hence the information level.
 
     ## Example
@@ -232,11 +252,11 @@ def hook_generate_name(res: Resource, ctx: RuleContext) -> Iterator[Violation]:
         "Helm finds hooks by `metadata.name`: with only `generateName` the default "
         "`before-hook-creation` delete and the wait for this hook are expected to fail "
         "(`resource name may not be empty`), and Helm 4's server-side apply needs a name "
-        "(inferred from Helm's source, reference §9.4); use a fixed name",
+        "(inferred from Helm's source); use a fixed name",
     )
 
 
-#: Events that run more than once in a release's life (reference §6: upgrade and rollback run on
+#: Events that run more than once in a release's life (guide #lifecycle: upgrade and rollback run on
 #: every `helm upgrade` / `helm rollback`; test on every `helm test`).
 _RECURRING_EVENTS = ("pre-upgrade", "post-upgrade", "pre-rollback", "post-rollback", "test")
 
@@ -259,13 +279,14 @@ def hook_pvc_recreated(res: Resource, ctx: RuleContext) -> Iterator[Violation]:
 
     ## Why is this bad?
     `before-hook-creation` deletes the previous object just before the hook is created again
-    (reference §4.3), so **every `helm upgrade` deletes the claim and creates a new, empty one**.
+    ([When hook objects are deleted](helm-hooks.md#deletion)), so **every `helm upgrade` deletes the claim and creates a new, empty one**.
     With a dynamically provisioned volume (reclaim policy `Delete`, the usual default)
     Kubernetes then deletes the data too. While a pod still mounts the claim, Kubernetes'
     `pvc-protection` finalizer holds the deletion: Helm 3 waits for it up to `--timeout` and
-    fails the upgrade; Helm 4 does not wait, and the new claim collides with the one that is
-    still terminating (§4.3, §9.2). Hook objects are not part of the release either, so the
-    claim also outlives `helm uninstall` (§6).
+    fails the upgrade; Helm 4 waits the same way in `helm test` and with `--wait`, `--wait=legacy` or
+    `--rollback-on-failure`, and otherwise does not wait, so the new claim collides with the one
+    that is still terminating ([Whether Helm waits for a deletion](helm-hooks.md#deletion-wait)). Hook objects are not part of the release either, so the
+    claim also outlives `helm uninstall` ([Hook objects and the release](helm-hooks.md#lifecycle)).
 
     ## Example
     ```yaml
@@ -305,5 +326,5 @@ def hook_pvc_recreated(res: Resource, ctx: RuleContext) -> Iterator[Violation]:
         f"{'upgrade' if 'upgrade' in recurring[0] else recurring[0].split('-')[-1]} deletes the claim "
         "and creates a new, empty one (with a dynamically provisioned volume the data is deleted "
         "too), and while a pod still mounts it the deletion is held by Kubernetes' pvc-protection "
-        "finalizer (reference §4.3)",
+        "finalizer",
     )

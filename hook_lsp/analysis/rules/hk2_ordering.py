@@ -1,4 +1,4 @@
-"""HK2xx ordering: whether the objects a hook's pod needs exist when it runs (reference §3.1, §4.3, §6, §9.9).
+"""HK2xx ordering: whether the objects a hook's pod needs exist when it runs.
 
 Chart-wide rules over `references_of(chart)`: which document defines the ServiceAccount,
 Secret, ConfigMap or PVC a hook's pod names, and whether that object exists at the moment Helm
@@ -97,8 +97,8 @@ def dependency_hook_runs_later(res: Resource, ctx: RuleContext) -> Iterator[Viol
 
     ## Why is this bad?
     Helm runs the hooks of an event one at a time, waiting for each Job or Pod to finish before
-    creating the next (reference §3.2). The order is weight ascending, then `metadata.name`
-    ascending, and only then kind (§3.1; Helm's documentation says kind comes before name, the
+    creating the next ([How one hook runs](helm-hooks.md#running)). The order is weight ascending, then `metadata.name`
+    ascending, and only then kind ([The order hooks run in](helm-hooks.md#order); Helm's documentation says kind comes before name, the
     code does not). When the object the pod needs comes later, the pod cannot start (no
     ServiceAccount, missing Secret or ConfigMap, unbound claim), Helm waits until `--timeout`,
     and the object is never created. Equal weights are the usual trap: a Job named `app-init`
@@ -151,7 +151,7 @@ def dependency_hook_runs_later(res: Resource, ctx: RuleContext) -> Iterator[Viol
                 ref.span,
                 f"{ref.kind} `{_name(other)}` is created by a `{event}` hook that runs after this one "
                 f"({_order_reason(mine, theirs)}): the pod cannot start and Helm waits until "
-                "`--timeout` (reference §3.1); give it a lower `helm.sh/hook-weight`",
+                "`--timeout`; give it a lower `helm.sh/hook-weight`",
                 related=_related(other, f"{ref.kind} `{_name(other)}`, created later in `{event}`"),
             )
             break
@@ -168,7 +168,7 @@ def pre_install_dependency_not_created(res: Resource, ctx: RuleContext) -> Itera
 
     ## Why is this bad?
     On `helm install` Helm runs every pre-install hook before it creates any normal resource
-    of the chart (reference §7, §9.9). The object does not exist yet, so the pod cannot start:
+    of the chart ([Subcharts and CRDs](helm-hooks.md#subcharts-and-crds), [The order hooks run in](helm-hooks.md#order)). The object does not exist yet, so the pod cannot start:
     the Job waits for its ServiceAccount, Secret, ConfigMap or claim until `--timeout`, and the
     install fails with a timeout that does not name the cause. Upgrades work (the object exists
     by then), which is why this is often found only on a fresh cluster.
@@ -208,7 +208,7 @@ def pre_install_dependency_not_created(res: Resource, ctx: RuleContext) -> Itera
             ref.span,
             f"{ref.kind} `{_name(other)}` is a normal resource of this chart: on `helm install` it is "
             "created only after all pre-install hooks, so this pod cannot start and Helm waits until "
-            "`--timeout` (reference §9.9)",
+            "`--timeout`",
             related=_related(other, f"{ref.kind} `{_name(other)}`, created after the pre-install hooks"),
         )
 
@@ -223,7 +223,7 @@ def post_delete_dependency_already_deleted(res: Resource, ctx: RuleContext) -> I
 
     ## Why is this bad?
     `helm uninstall` deletes the release's normal resources first and starts the post-delete
-    hooks right after the delete calls (reference §6). By then the ServiceAccount, Secret or
+    hooks right after the delete calls ([Hook objects and the release](helm-hooks.md#lifecycle)). By then the ServiceAccount, Secret or
     RBAC rules the hook relies on are gone: the pod cannot be created, or runs without the
     permissions it needs (a pod that cannot start is waited for until `--timeout`), and the
     uninstall ends with `uninstallation completed with 1 error(s)`.
@@ -257,7 +257,7 @@ def post_delete_dependency_already_deleted(res: Resource, ctx: RuleContext) -> I
             yield ctx.violation(
                 ref.span,
                 f"{ref.kind} `{_name(other)}` is a normal resource: `helm uninstall` deletes it before "
-                "post-delete hooks run, so this pod cannot use it (reference §6)",
+                "post-delete hooks run, so this pod cannot use it",
                 related=_related(other, f"{ref.kind} `{_name(other)}`, deleted by the uninstall"),
             )
             continue
@@ -273,7 +273,7 @@ def post_delete_dependency_already_deleted(res: Resource, ctx: RuleContext) -> I
                 ref.span,
                 f"{binding.resource.kind} `{_name(binding)}` that grants this ServiceAccount its permissions "
                 "is a normal resource: `helm uninstall` deletes it before post-delete hooks run, so "
-                "this pod runs without them (reference §6)",
+                "this pod runs without them",
                 related=_related(binding, f"{binding.resource.kind} `{_name(binding)}`, deleted by the uninstall"),
             )
     if res.kind in ("RoleBinding", "ClusterRoleBinding"):
@@ -307,7 +307,7 @@ def _deleted_role(res: Resource, ctx: RuleContext, refs: ChartReferences) -> Ite
         yield ctx.violation(
             name.span,
             f"{kind.value} `{_name(other)}` is a normal resource: `helm uninstall` deletes it before "
-            "post-delete hooks run, so this binding grants nothing (reference §6)",
+            "post-delete hooks run, so this binding grants nothing",
             related=_related(other, f"{kind.value} `{_name(other)}`, deleted by the uninstall"),
         )
 
@@ -339,7 +339,7 @@ def hook_resource_deleted_while_in_use(res: Resource, ctx: RuleContext) -> Itera
     event after the install (upgrade, rollback, delete, test).
 
     Use by hooks of the *same* event is fine and not flagged: Helm deletes `hook-succeeded`
-    hooks only after all hooks of the event have succeeded (reference §4.3).
+    hooks only after all hooks of the event have succeeded ([When hook objects are deleted](helm-hooks.md#deletion)).
 
     ## Why is this bad?
     Once the hooks of its event have succeeded, Helm deletes the object. A Deployment that
@@ -395,6 +395,6 @@ def hook_resource_deleted_while_in_use(res: Resource, ctx: RuleContext) -> Itera
         yield ctx.violation(
             ann.content_span if ann is not None else res.anchor,
             f"`hook-succeeded` deletes this {res.kind} once the {events} hooks have succeeded, but "
-            f"{who} still uses it and will not find it (reference §4.3)",
+            f"{who} still uses it and will not find it",
             related=[Related(site.path, ref.span, f"{_name(site)} uses {res.kind} `{res.name or res.name_raw}` here")],
         )

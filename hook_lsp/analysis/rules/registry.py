@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable, Iterator
 
+from ...knowledge import versions
 from ..source import Span
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -159,7 +160,7 @@ class RuleContext:
 
     @property
     def helm3(self) -> bool:
-        return self.config.helm_version == "3"
+        return versions.is_helm3(self.config.helm_version)
 
 
 def rules_by_name() -> dict[str, Rule]:

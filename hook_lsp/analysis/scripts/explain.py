@@ -4,7 +4,7 @@
 whether a second run is *certain* to happen in normal use (an upgrade, rollback or test event,
 several events, Job retries) or only *possible* (a re-install over surviving data, Argo CD).
 Rules put these reasons into their messages and hover shows them. The sentences and the facts
-behind them, with their reference sections, are data in `knowledge.reruns`: this module only
+behind them, with their guide sections, are data in `knowledge.reruns`: this module only
 decides which of them apply to a resource.
 """
 
