@@ -69,7 +69,7 @@ TIMEOUT_ZERO = Fact(
 
 #: Long-running kinds as hooks: not waited for, and outside the release (with the usual remedy).
 WAIT_FACTS.update(
-    {kind: OTHER_KIND + (Fact(workload_hook_fact_text(kind), "§3.3, §6"),) for kind in LONG_LIVED_KINDS}
+    {kind: OTHER_KIND + (Fact(workload_hook_fact_text(kind), "#waiting, #lifecycle"),) for kind in LONG_LIVED_KINDS}
 )
 
 
