@@ -141,6 +141,11 @@ class Chart:
     revision: int = 0
     _manifest_cache: tuple[int, list[TemplateAnalysis]] | None = None
     _entries: dict[tuple[str, int], HookEntry] = field(default_factory=dict)
+    #: Keys of the ``.tpl`` helper files among `templates` (helper lookups run per template).
+    tpl_keys: set[str] = field(default_factory=set)
+
+    def __post_init__(self) -> None:
+        self.tpl_keys |= {k for k in self.templates if k.endswith(".tpl")}
 
     # -- loading ---------------------------------------------------------------------------
 
@@ -227,6 +232,8 @@ class Chart:
         if self.enrich is not None:
             self.enrich(analysis, self)
         self.templates[key] = analysis
+        if key.endswith(".tpl"):
+            self.tpl_keys.add(key)
         self.render_paths[key] = self.render_path(Path(key))
         self._order_cache = None
         self.revision += 1
@@ -238,6 +245,7 @@ class Chart:
 
     def remove(self, path: str) -> None:
         self.templates.pop(path, None)
+        self.tpl_keys.discard(path)
         self.render_paths.pop(path, None)
         self._order_cache = None
         self.revision += 1

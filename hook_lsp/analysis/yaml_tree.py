@@ -218,10 +218,11 @@ def _parse_one(i: int, span: Span, chunk: str, index: LineIndex, first_line: int
     cuts = {index.position(problem.span.start)[0] - first_line}
     if problem.context_offset is not None:
         cuts.add(index.position(problem.context_offset)[0] - first_line)
-    lines = chunk.split("\n")
     for cut_line in sorted((c for c in cuts if c > 0), reverse=True):
+        # Cut at the start of that line (LSP lines: a lone `\r` ends a line too).
+        cut = min(max(index.line_start(first_line + cut_line) - span.start, 0), len(chunk))
         try:
-            node = _compose("\n".join(lines[:cut_line]))
+            node = _compose(chunk[:cut])
         except (YAMLError, RecursionError, ValueError, TypeError):
             continue
         root = _Converter(index, first_line, chunk, span.start).convert(node) if node is not None else None

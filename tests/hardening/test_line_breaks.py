@@ -60,3 +60,12 @@ def test_cli_line_numbers_with_lone_carriage_returns(tmp_path):
     (root / "templates" / "job.yaml").write_bytes(text.encode())
     proc = run_cli("check", str(root / "templates" / "job.yaml"))
     assert "job.yaml:7:21: error HK101" in proc.stdout, proc.stdout
+
+
+def test_a_syntax_error_below_keeps_the_metadata_with_lone_carriage_returns():
+    text = 'apiVersion: batch/v1\rkind: Job\rmetadata:\r  name: j\r  annotations:\r    "helm.sh/hook": pre-install\rspec: [\r  a: b: c\r'
+    analysis = analyse_template(text, "t.yaml")
+    (doc,) = analysis.documents
+    assert doc.problem is not None and doc.partial
+    (res,) = analysis.resources
+    assert res.hook is not None and res.hook.events == ["pre-install"]

@@ -71,3 +71,30 @@ def test_exit_without_shutdown_exits_with_1():
         assert srv.close() == 1
     finally:
         srv.close()
+
+
+def test_a_huge_buffer_is_not_analysed_and_the_server_keeps_answering(tmp_path):
+    root = tmp_path / "app"
+    (root / "templates").mkdir(parents=True)
+    (root / "Chart.yaml").write_text("apiVersion: v2\nname: app\nversion: 0.1.0\n")
+    uri = (root / "templates" / "huge.yaml").as_uri()
+    line = "# " + "x" * 78 + "\n"
+    huge = line * (20 * 1024 * 1024 // len(line))
+    srv = RawServer(cwd=tmp_path)
+    try:
+        srv.initialize()
+        srv.send({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": {
+            "uri": uri, "languageId": "helm", "version": 1, "text": huge}}})
+        srv.send({"jsonrpc": "2.0", "method": "textDocument/didChange", "params": {
+            "textDocument": {"uri": uri, "version": 2},
+            "contentChanges": [{"range": {"start": {"line": 9000, "character": 2},
+                                          "end": {"line": 9000, "character": 3}}, "text": "y"}]}})
+        srv.send({"jsonrpc": "2.0", "id": "after", "method": "textDocument/hover",
+                  "params": {"textDocument": {"uri": uri}, "position": {"line": 9000, "character": 2}}})
+        assert "result" in srv.response("after")
+        assert srv.wait_for(lambda msgs: any(
+            m.get("method") == "textDocument/publishDiagnostics" and m["params"].get("version") == 2 for m in msgs))
+        published = [m for m in srv.notifications("textDocument/publishDiagnostics") if m["params"].get("version") == 2]
+        assert "larger than 4 MiB" in published[-1]["params"]["diagnostics"][0]["message"]
+    finally:
+        srv.close()

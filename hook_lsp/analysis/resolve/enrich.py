@@ -152,7 +152,7 @@ class Resolver:
         overrides = {}
         if chart is not None:
             # Open editor buffers win over disk for the chart's own helpers.
-            overrides = {k: t.text for k, t in chart.templates.items() if k.endswith(".tpl")}
+            overrides = {k: chart.templates[k].text for k in sorted(chart.tpl_keys) if k in chart.templates}
             stamp += tuple(sorted((k, hash(v)) for k, v in overrides.items()))
         lib = self._libraries.get(root)
         if lib is not None and lib.stamp == stamp:
