@@ -40,6 +40,7 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--fail-on", choices=("error", "warning", "information", "hint", "never"), default="warning",
                    help="lowest severity that makes the exit code 1 (default: warning)")
     c.add_argument("--helm-version", choices=("3", "4"), help="Helm major version to check against (default 4)")
+    c.add_argument("--deployer", type=_deployer, metavar="NAME[@VERSION]", help=DEPLOYER_HELP)
     c.add_argument("--select", metavar="CODES", help="only these rules (comma-separated codes or names)")
     c.add_argument("--ignore", metavar="CODES", help="turn these rules off (comma-separated codes or names)")
     c.add_argument("--values", metavar="FILE", action="append", default=[], help="values file merged over values.yaml (repeatable)")
@@ -50,6 +51,7 @@ def _parser() -> argparse.ArgumentParser:
     t.add_argument("--values", metavar="FILE", action="append", default=[], help="values file merged over values.yaml (repeatable)")
     t.add_argument("--format", choices=TIMELINE_FORMATS, default="text")
     t.add_argument("--helm-version", choices=("3", "4"), help="Helm major version (default 4)")
+    t.add_argument("--deployer", type=_deployer, metavar="NAME[@VERSION]", help=DEPLOYER_HELP)
 
     r = sub.add_parser("rules", help="list the rules, or print their documentation")
     r.add_argument("--format", choices=("text", "markdown"), default="text")
@@ -120,6 +122,23 @@ def collect(paths: list[str]) -> list[Path]:
     return files
 
 
+DEPLOYER_HELP = "who runs the hooks: helm (default), argocd, flux or fleet, optionally name@version (argocd@3.5)"
+
+
+def _deployer(value: str) -> str:
+    from .analysis.profile import DeployerError, parse_deployer
+
+    try:
+        return parse_deployer(value)
+    except DeployerError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _overrides(args) -> dict:
+    """Command-line settings that win over a chart's project file."""
+    return {"deployer": args.deployer} if args.deployer else {}
+
+
 def _check(args) -> int:
     from .analysis.config import AnalysisConfig
     from .analysis.project import Project
@@ -144,7 +163,7 @@ def _check(args) -> int:
     for v in args.values:
         if not Path(v).is_file():
             raise UsageError(f"--values: {v}: no such file")
-    project = Project(base, values_files=[str(Path(v).resolve()) for v in args.values])
+    project = Project(base, values_files=[str(Path(v).resolve()) for v in args.values], overrides=_overrides(args))
     files = collect(args.paths)
     findings = []
     cwd = Path.cwd()
@@ -206,7 +225,11 @@ def _timeline(args) -> int:
     for v in args.values:
         if not Path(v).is_file():
             raise UsageError(f"--values: {v}: no such file")
-    project = Project(AnalysisConfig(helm_version=args.helm_version or "4"), values_files=[str(Path(v).resolve()) for v in args.values])
+    project = Project(
+        AnalysisConfig(helm_version=args.helm_version or "4"),
+        values_files=[str(Path(v).resolve()) for v in args.values],
+        overrides=_overrides(args),
+    )
     chart = project.chart_for(root / "templates" / "_.yaml")
     if chart is None:  # pragma: no cover - a chart root always owns its templates folder
         chart = Chart.load(root)

@@ -9,13 +9,15 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, field
 
-from .analysis.config import AnalysisConfig, ConfigError, validate_helm_version, validate_rules
+from .analysis.config import AnalysisConfig, ConfigError, validate_deployer, validate_helm_version, validate_rules
 
 
 @dataclass(frozen=True)
 class Settings:
     #: "3" or "4": which Helm's behaviour hover text and rules follow.
     helmVersion: str = "4"
+    #: Who runs the hooks: "helm", "argocd", "flux" or "fleet", optionally "argocd@3.5".
+    deployer: str = "helm"
     #: Rule code or name -> "off" | "error" | "warning" | "information" | "hint".
     rules: dict = field(default_factory=dict)
     #: Show a code lens with each hook's place in the lifecycle.
@@ -30,7 +32,9 @@ class Settings:
     debounceMs: int = 0
 
     def analysis_config(self) -> AnalysisConfig:
-        return AnalysisConfig(helm_version=self.helmVersion, rules=dict(self.rules), shellcheck=self.shellcheck)
+        return AnalysisConfig(
+            helm_version=self.helmVersion, rules=dict(self.rules), shellcheck=self.shellcheck, deployer=self.deployer
+        )
 
     @classmethod
     def from_json(cls, data: dict | None) -> tuple["Settings", list[str]]:
@@ -48,6 +52,8 @@ class Settings:
             try:
                 if key == "helmVersion":
                     value = validate_helm_version(value)
+                elif key == "deployer":
+                    value = validate_deployer(value)
                 elif key == "rules":
                     value = validate_rules(value)
                 elif isinstance(default, bool):

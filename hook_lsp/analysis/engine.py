@@ -56,8 +56,11 @@ def suppressions(template: TemplateAnalysis) -> Suppressions:
 
 
 def enabled_rules(config: AnalysisConfig):
+    profile = config.profile
     for code in sorted(REGISTRY):
         rule = REGISTRY[code]
+        if not profile.applies(rule.code, rule.deployers):
+            continue  # the rule's premise does not hold under this deployer
         level = config.level_for(rule.code, rule.name, rule.severity)
         if level != "off":
             yield rule, level

@@ -1,6 +1,6 @@
 """Hover text for hook annotations and hook kinds, assembled from `hook_lsp.knowledge` only.
 
-`hover(analysis, offset, chart, helm_version)` finds the target with `cursor.hover_target` and
+`hover(analysis, offset, chart, profile)` finds the target with `cursor.hover_target` and
 returns markdown plus the span it describes. The markdown builders are shared with completion
 item documentation. A weight's hover places the hook in Helm's chart-wide order of each of its
 events (reference §3.1), naming the neighbours and saying when a tie is broken by name. Elsewhere,
@@ -24,7 +24,9 @@ from ..knowledge.keys import KEY_DOCS
 from ..knowledge.kinds import WAITED_KINDS
 from .chart import Chart, HookEntry
 from .cursor import KeyTarget, KindTarget, TokenTarget, WeightTarget, hover_target
+from .deployer_assist import deployer_hover, with_deployer_note
 from .hook_model import Resource, TemplateAnalysis
+from .profile import HELM, Profile
 from .scripts.analyse import script_at
 from .scripts.explain import rerun_reasons
 from .source import Span
@@ -37,11 +39,14 @@ class HoverText:
     span: Span
 
 
-def hover(analysis: TemplateAnalysis, offset: int, chart: Chart | None, helm_version: str = "4") -> HoverText | None:
+def hover(analysis: TemplateAnalysis, offset: int, chart: Chart | None, profile: Profile = HELM) -> HoverText | None:
+    deployer_text = deployer_hover(analysis, offset, profile)
+    if deployer_text is not None:
+        return HoverText(*deployer_text)
     target = hover_target(analysis, offset)
     if target is None:
         return script_doc(analysis, offset, chart)
-    v = str(helm_version)
+    v = profile.helm_major
     if isinstance(target, KindTarget):
         text = kind_doc(target.kind, v)
     elif isinstance(target, KeyTarget):
@@ -52,6 +57,8 @@ def hover(analysis: TemplateAnalysis, offset: int, chart: Chart | None, helm_ver
         text = weight_doc(target, analysis, chart, v)
     else:  # pragma: no cover - every target type is handled above
         return None
+    if text and isinstance(target, TokenTarget):
+        text = with_deployer_note(text, target.key, analysis.text[target.span.start : target.span.end], profile)
     return HoverText(text, target.span) if text else None
 
 

@@ -1,0 +1,71 @@
+"""How Argo CD reads hook annotations, as data (Argo CD v3.5.1; see `knowledge.deployers`).
+
+Argo CD renders a chart with ``helm template`` and runs the hooks itself, in sync phases and waves.
+It maps four of Helm's events to phases (``gitops-engine/pkg/sync/hook/helm/type.go``), two more
+for deletion (``controller/hook.go``), compares every value exactly as written (no lower-casing),
+and has its own annotations, which win over Helm's when both are present
+(``gitops-engine/pkg/sync/hook/hook.go``: "we ignore Helm hooks if we have Argo hook").
+"""
+
+from __future__ import annotations
+
+HOOK = "argocd.argoproj.io/hook"
+DELETE_POLICY = "argocd.argoproj.io/hook-delete-policy"
+SYNC_WAVE = "argocd.argoproj.io/sync-wave"
+KEYS = (HOOK, DELETE_POLICY, SYNC_WAVE)
+
+#: Argo CD's phases in the order a sync runs them (``syncPhaseOrder``); the deletion phases
+#: belong to deleting the Application.
+SYNC_PHASES = ("PreSync", "Sync", "PostSync")
+FAILURE_PHASE = "SyncFail"
+DELETE_PHASES = ("PreDelete", "PostDelete")
+#: Valid values of ``argocd.argoproj.io/hook`` (``common.NewHookType`` + ``controller/hook.go``).
+HOOK_VALUES = ("PreSync", "Sync", "PostSync", "SyncFail", "PreDelete", "PostDelete", "Skip")
+DELETE_POLICY_VALUES = ("HookSucceeded", "HookFailed", "BeforeHookCreation")
+DEFAULT_DELETE_POLICY = "BeforeHookCreation"
+
+#: ``helm.sh/hook`` values Argo CD maps, compared exactly as written.
+HELM_EVENT_PHASES = {
+    "pre-install": "PreSync",
+    "pre-upgrade": "PreSync",
+    "post-install": "PostSync",
+    "post-upgrade": "PostSync",
+    "pre-delete": "PreDelete",
+    "post-delete": "PostDelete",
+}
+#: ``helm.sh/hook-delete-policy`` values Argo CD maps.
+HELM_POLICY_NAMES = {
+    "before-hook-creation": "BeforeHookCreation",
+    "hook-succeeded": "HookSucceeded",
+    "hook-failed": "HookFailed",
+}
+
+#: What each phase means, for hover and completion.
+PHASE_DOCS = {
+    "PreSync": "runs before the manifests are applied, on every sync (Helm's pre-install and pre-upgrade)",
+    "Sync": "runs with the manifests, in their wave",
+    "PostSync": "runs after every manifest of the sync is applied and healthy (Helm's post-install and post-upgrade)",
+    "SyncFail": "runs only when the sync fails",
+    "PreDelete": "runs when the Application is deleted, before its resources are deleted (Argo CD 3.3 and later)",
+    "PostDelete": "runs when the Application is deleted, after its resources are gone (Argo CD 2.10 and later)",
+    "Skip": "Argo CD does not apply this resource at all",
+}
+DELETE_POLICY_DOCS = {
+    "HookSucceeded": "deleted after the hook succeeded; skipped when the sync fails",
+    "HookFailed": "deleted after the hook failed",
+    "BeforeHookCreation": "the previous object is deleted before the hook is created again (the default when no valid policy is given)",
+}
+KEY_DOCS = {
+    HOOK: (
+        "Argo CD's hook annotation: the sync phase this resource runs in (`PreSync`, `Sync`, `PostSync`, "
+        "`SyncFail`, `PreDelete`, `PostDelete`, or `Skip`). When present, Argo CD ignores `helm.sh/hook`."
+    ),
+    DELETE_POLICY: (
+        "When Argo CD deletes this hook (`HookSucceeded`, `HookFailed`, `BeforeHookCreation`). Argo CD adds "
+        "the policies of `helm.sh/hook-delete-policy`; with none valid it uses `BeforeHookCreation`."
+    ),
+    SYNC_WAVE: (
+        "The wave this resource (hook or not) is applied in; lower waves first, and resources of one "
+        "phase and wave are applied together. When absent, Argo CD uses `helm.sh/hook-weight`."
+    ),
+}
