@@ -91,6 +91,11 @@ class Profile:
         return f"{self.facts.label} {self.version}"
 
     @property
+    def hook_runner(self) -> str:
+        """Who creates, waits for and deletes hooks: Argo CD itself, else Helm's code."""
+        return self.facts.label if self.is_argocd else "Helm"
+
+    @property
     def spec(self) -> str:
         """The setting that selects this profile (``helm``, ``argocd@3.5``)."""
         return self.deployer if self.is_helm else f"{self.deployer}@{self.version}"
@@ -114,6 +119,16 @@ class Profile:
             return ("pre-install", "pre-upgrade", "post-install", "post-upgrade")
         return _HELM_RECURRING
 
+    def deletes_before_creation(self, res) -> bool:
+        """Whether the previous object of hook ``res`` is deleted just before it is created again."""
+        if self.is_argocd:
+            from .argocd_model import read
+
+            policies = read(res).delete_policies
+            return policies is not None and "BeforeHookCreation" in policies
+        policies = res.hook.effective_delete_policies if res.hook is not None else None
+        return policies is not None and "before-hook-creation" in policies
+
     def rerun_phrase(self, event: str) -> str:
         """What makes a hook of ``event`` run again: "every upgrade", "every sync"."""
         if self.is_argocd:
@@ -124,5 +139,15 @@ class Profile:
 HELM = Profile()
 
 
-def all_deployers() -> tuple[str, ...]:
-    return DEPLOYER_NAMES
+def coverage(code: str, deployers: tuple[str, ...] | None) -> tuple[list[str], dict[str, str]]:
+    """The deployers rule ``code`` applies under, and why it does not under the others it names."""
+    applies, excluded = [], {}
+    for name in DEPLOYER_NAMES:
+        if deployers is not None and name not in deployers:
+            continue
+        reason = Profile.of(name).excluded_reason(code)
+        if reason is None:
+            applies.append(name)
+        else:
+            excluded[name] = reason
+    return applies, excluded

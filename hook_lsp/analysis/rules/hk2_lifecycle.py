@@ -235,11 +235,6 @@ def hook_generate_name(res: Resource, ctx: RuleContext) -> Iterator[Violation]:
     )
 
 
-#: Events that run more than once in a release's life (reference §6: upgrade and rollback run on
-#: every `helm upgrade` / `helm rollback`; test on every `helm test`).
-_RECURRING_EVENTS = ("pre-upgrade", "post-upgrade", "pre-rollback", "post-rollback", "test")
-
-
 @rule("HK213", "hook-pvc-recreated", Severity.WARNING)
 def hook_pvc_recreated(res: Resource, ctx: RuleContext) -> Iterator[Violation]:
     """## What it does
@@ -268,7 +263,8 @@ def hook_pvc_recreated(res: Resource, ctx: RuleContext) -> Iterator[Violation]:
     ## Fix
     Make the claim a normal resource of the chart (optionally with
     `helm.sh/resource-policy: keep`), or a `pre-install` hook only, which Helm does not run
-    again on upgrade:
+    again on upgrade (under Argo CD every sync runs `pre-install` hooks too: only a plain
+    resource keeps the claim):
     ```yaml
     kind: PersistentVolumeClaim
     metadata:
@@ -280,18 +276,17 @@ def hook_pvc_recreated(res: Resource, ctx: RuleContext) -> Iterator[Violation]:
     hook = res.hook
     if res.kind != "PersistentVolumeClaim" or hook is None or not hook.known or hook.skipped:
         return
-    policies = hook.effective_delete_policies
-    if policies is None or A.DEFAULT_DELETE_POLICY not in policies:
+    if not ctx.profile.deletes_before_creation(res):
         return
-    recurring = [e for e in dict.fromkeys(hook.events) if e in _RECURRING_EVENTS]
+    recurring = [e for e in dict.fromkeys(hook.events) if e in ctx.profile.recurring_events()]
     if not recurring:
         return
-    how = "Helm's default `before-hook-creation`" if not hook.delete_policies else "`before-hook-creation`"
+    how = f"{ctx.profile.hook_runner}'s default `before-hook-creation`" if not hook.delete_policies else "`before-hook-creation`"
     span = next((t.span for t in hook.event_tokens if t.value in recurring), hook.annotation.content_span)
     yield ctx.violation(
         span,
-        f"this PersistentVolumeClaim is a `{recurring[0]}` hook with {how}: every "
-        f"{'upgrade' if 'upgrade' in recurring[0] else recurring[0].split('-')[-1]} deletes the claim "
+        f"this PersistentVolumeClaim is a `{recurring[0]}` hook with {how}: "
+        f"{ctx.profile.rerun_phrase(recurring[0])} deletes the claim "
         "and creates a new, empty one (with a dynamically provisioned volume the data is deleted "
         "too), and while a pod still mounts it the deletion is held by Kubernetes' pvc-protection "
         "finalizer (reference §4.3)",
