@@ -45,7 +45,7 @@ def hover(analysis: TemplateAnalysis, offset: int, chart: Chart | None, profile:
         return HoverText(*deployer_text)
     target = hover_target(analysis, offset)
     if target is None:
-        return script_doc(analysis, offset, chart)
+        return script_doc(analysis, offset, chart, profile)
     v = profile.helm_major
     if isinstance(target, KindTarget):
         text = kind_doc(target.kind, v)
@@ -143,7 +143,7 @@ def weight_facts_doc(v: str) -> str:
 # Scripts: why they run again
 
 
-def script_doc(analysis: TemplateAnalysis, offset: int, chart: Chart | None) -> HoverText | None:
+def script_doc(analysis: TemplateAnalysis, offset: int, chart: Chart | None, profile: Profile = HELM) -> HoverText | None:
     """On a line of a hook's script: why the script runs again; None for a hook that runs once.
 
     Cheap on repeated hovers: `script_at` reuses the parsed scripts the rules cached for this
@@ -158,7 +158,7 @@ def script_doc(analysis: TemplateAnalysis, offset: int, chart: Chart | None) -> 
     if unit is None:
         return None
     span = _script_line(analysis.text, offset, unit.script.text.offsets[0], unit.script.text.end)
-    reasons = rerun_reasons(unit.script.resource) if span is not None else []
+    reasons = rerun_reasons(unit.script.resource, profile) if span is not None else []
     if not reasons:
         return None
     bullets = "\n".join(f"- {reason}" for reason in reasons)

@@ -129,6 +129,24 @@ class Profile:
         policies = res.hook.effective_delete_policies if res.hook is not None else None
         return policies is not None and "before-hook-creation" in policies
 
+    def leftover_hook_consequence(self, kind: str) -> str | None:
+        """What the next run meets when a hook object was left behind (None: Helm's own text)."""
+        if self.is_argocd:
+            from ..knowledge.argocd import LEFTOVER_HOOK
+
+            return LEFTOVER_HOOK.format(kind=kind)
+        return None
+
+    def rerun_every_deploy(self, res) -> str | None:
+        """A sentence when the deployer runs hook ``res`` on every deployment (Argo CD: every sync)."""
+        if not self.is_argocd:
+            return None
+        from ..knowledge.argocd import RERUN_EVERY_SYNC, SYNC_PHASES
+        from .argocd_model import read
+
+        phases = [p for p in read(res).phases or () if p in SYNC_PHASES]
+        return RERUN_EVERY_SYNC.format(phases=", ".join(phases)) if phases else None
+
     def rerun_phrase(self, event: str) -> str:
         """What makes a hook of ``event`` run again: "every upgrade", "every sync"."""
         if self.is_argocd:

@@ -40,6 +40,17 @@ HELM_POLICY_NAMES = {
     "hook-failed": "HookFailed",
 }
 
+#: What follows when a hook object outlives its run (no BeforeHookCreation): gitops-engine looks
+#: the live object up by name and applies the hook over it (``sync_context.go``: "enrich task
+#: with live obj"). `{kind}` is the hook's kind.
+LEFTOVER_HOOK = (
+    "Argo CD then applies the hook over the leftover object on the next sync: an unchanged {kind} "
+    "is not run again and its old status counts, a changed one fails on immutable fields (inferred)"
+)
+
+#: Why a hook's script runs again under Argo CD (`scripts.explain`); `{phases}` joined by ", ".
+RERUN_EVERY_SYNC = "it runs on every Argo CD sync ({phases}), not once per install or upgrade"
+
 #: What each phase means, for hover and completion.
 PHASE_DOCS = {
     "PreSync": "runs before the manifests are applied, on every sync (Helm's pre-install and pre-upgrade)",

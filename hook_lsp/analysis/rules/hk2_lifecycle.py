@@ -77,9 +77,13 @@ def missing_before_hook_creation(res: Resource, ctx: RuleContext) -> Iterator[Vi
         return  # the TTL controller removes the finished Job
     if _name_differs_each_render(res, ctx):
         return  # the next run creates an object under another name: nothing collides
+    if ctx.profile.deletes_before_creation(res):
+        return  # e.g. Argo CD's own delete-policy annotation lists BeforeHookCreation
     left = "a failed" if "hook-succeeded" in policies else "a successful"
     kind = res.kind
-    if ctx.helm3:
+    if ctx.profile.leftover_hook_consequence(kind):
+        consequence = ctx.profile.leftover_hook_consequence(kind)
+    elif ctx.helm3:
         consequence = (
             f"the next run then fails with `{_plural(kind)} \"{res.name or '<name>'}\" already exists` "
             "until the object is deleted by hand"

@@ -1,0 +1,54 @@
+"""Rules whose verdict or advice depends on the deployer: scripts re-run on every Argo CD sync,
+a leftover hook meets Argo CD's apply, Argo CD's own delete policy counts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from hook_lsp.analysis.config import AnalysisConfig
+from hook_lsp.analysis.project import Project
+from hook_lsp.analysis.rules.registry import REGISTRY
+
+INIT_JOB = """apiVersion: batch/v1
+kind: Job
+metadata:
+  name: init-db
+  annotations:
+    helm.sh/hook: post-install
+{extra}spec:
+  backoffLimit: 0
+  template:
+    spec:
+      restartPolicy: Never
+      containers:
+        - name: init
+          image: postgres:16
+          command: ["psql", "-c", "CREATE TABLE users (id int)"]
+"""
+
+
+def _check(tmp_path: Path, deployer: str, code: str, extra: str = ""):
+    (tmp_path / "templates").mkdir(exist_ok=True)
+    (tmp_path / "Chart.yaml").write_text("apiVersion: v2\nname: c\nversion: 1.0.0\n")
+    job = tmp_path / "templates" / "job.yaml"
+    job.write_text(INIT_JOB.format(extra=extra))
+    rules = {c: "off" for c in REGISTRY if c != code}
+    return Project(AnalysisConfig(deployer=deployer, rules=rules, strict=True)).check(str(job)).violations
+
+
+def test_install_hook_script_reruns_on_every_sync(tmp_path: Path):
+    (helm,) = _check(tmp_path, "helm", "HK350")
+    assert helm.severity == "information" and "re-install" in helm.message
+    (argo,) = _check(tmp_path, "argocd", "HK350")
+    assert argo.severity == "warning" and "every Argo CD sync (PostSync)" in argo.message
+
+
+def test_leftover_hook_consequence_follows_the_deployer(tmp_path: Path):
+    policy = "    helm.sh/hook-delete-policy: hook-succeeded\n"
+    (helm,) = _check(tmp_path, "helm", "HK201", policy)
+    assert "Helm 4 then applies" in helm.message
+    (argo,) = _check(tmp_path, "argocd", "HK201", policy)
+    assert "Argo CD then applies the hook over the leftover object" in argo.message
+    both = policy + "    argocd.argoproj.io/hook-delete-policy: BeforeHookCreation\n"
+    assert _check(tmp_path, "argocd", "HK201", both) == []
+    assert len(_check(tmp_path, "helm", "HK201", both)) == 1
