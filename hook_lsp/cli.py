@@ -180,6 +180,7 @@ def _check(args) -> int:
     for message in project.config_errors:
         print(f"hook-lsp: {message}", file=sys.stderr)
     progress.done()
+    _suggest_profiles(project)
     from .reporting import github, sarif
 
     renderer = {"json": json_format, "sarif": sarif, "github": github}.get(args.format, text)
@@ -187,6 +188,18 @@ def _check(args) -> int:
     if args.fail_on != "never" and any(f.code and Severity.at_least(f.severity, args.fail_on) for f in findings):
         return 1
     return 0
+
+
+def _suggest_profiles(project) -> None:
+    """One note per chart checked under the helm profile whose repository names another deployer."""
+    from .analysis.deployer_detect import suggest
+
+    for root, chart in project.charts.items():
+        if not chart.profile.is_helm:
+            continue
+        found = suggest(Path(root), chart.name)
+        if found is not None:
+            print(f"hook-lsp: note: {found.message(str(found.path))}", file=sys.stderr)
 
 
 class _Progress:

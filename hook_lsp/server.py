@@ -27,6 +27,8 @@ class HookLanguageServer(LanguageServer):
         #: uri -> (document version, result) of the last analysis published.
         self.results: dict[str, tuple[int | None, FileResult]] = {}
         self.reported_errors: set[str] = set()
+        #: Chart roots already considered for a deployer-profile suggestion.
+        self.deployer_hints: set = set()
 
     def apply_settings(self, data) -> None:
         settings, errors = Settings.from_json(data)
