@@ -96,6 +96,13 @@ class Profile:
         return self.facts.label if self.is_argocd else "Helm"
 
     @property
+    def default_policy_despite_unknown(self) -> bool:
+        """Whether the default delete policy still applies when only unknown policies are given."""
+        # gitops-engine `DeletePolicies` keeps the valid ones and defaults when none is left;
+        # Helm stores every part and defaults only when the annotation is absent.
+        return self.is_argocd
+
+    @property
     def spec(self) -> str:
         """The setting that selects this profile (``helm``, ``argocd@3.5``)."""
         return self.deployer if self.is_helm else f"{self.deployer}@{self.version}"
@@ -146,6 +153,14 @@ class Profile:
 
         phases = [p for p in read(res).phases or () if p in SYNC_PHASES]
         return RERUN_EVERY_SYNC.format(phases=", ".join(phases)) if phases else None
+
+    def unbounded_job_message(self) -> str | None:
+        """HK209's message when the deployer has no hook timeout (None: Helm's `--timeout` text)."""
+        if self.is_argocd:
+            from ..knowledge.argocd import UNBOUNDED_JOB
+
+            return UNBOUNDED_JOB
+        return None
 
     def rerun_phrase(self, event: str) -> str:
         """What makes a hook of ``event`` run again: "every upgrade", "every sync"."""

@@ -48,6 +48,14 @@ LEFTOVER_HOOK = (
     "is not run again and its old status counts, a changed one fails on immutable fields (inferred)"
 )
 
+#: A Job hook with no limits (HK209): Argo CD waits for hooks without a timeout
+#: (gitops-engine has none; a sync runs until the hook ends or the operation is terminated).
+UNBOUNDED_JOB = (
+    "this Job hook sets neither `activeDeadlineSeconds` nor `backoffLimit`, and Argo CD waits for hooks "
+    "without a timeout: a hanging pod holds the sync until someone terminates the operation, and a failing "
+    "one is retried 6 times with back-off first"
+)
+
 #: Why a hook's script runs again under Argo CD (`scripts.explain`); `{phases}` joined by ", ".
 RERUN_EVERY_SYNC = "it runs on every Argo CD sync ({phases}), not once per install or upgrade"
 

@@ -58,6 +58,8 @@ DEPLOYERS: dict[str, Deployer] = {
             "HK206": "Argo CD counts a Pod hook with restartPolicy Always as succeeded once it is Ready",
             "HK208": "Argo CD keeps hook objects with its hook finalizer until the phase ends, so the TTL cannot remove the Job first",
             "HK212": "Argo CD names a hook that has only `generateName` itself (the prefix, the revision, the phase and the time) before creating it",
+            "HK112": "Argo CD never reads `helm.sh/hook-output-log-policy` (it prints no hook logs)",
+            "HK113": "Argo CD never reads `helm.sh/hook-output-log-policy` (it prints no hook logs)",
             "HK114": "Argo CD reads `helm.sh/resource-policy: keep` when the Application is deleted, hooks included",
         },
         notes=(

@@ -52,3 +52,24 @@ def test_leftover_hook_consequence_follows_the_deployer(tmp_path: Path):
     both = policy + "    argocd.argoproj.io/hook-delete-policy: BeforeHookCreation\n"
     assert _check(tmp_path, "argocd", "HK201", both) == []
     assert len(_check(tmp_path, "helm", "HK201", both)) == 1
+
+
+def test_unknown_delete_policy_keeps_argocds_default(tmp_path: Path):
+    typo = "    helm.sh/hook-delete-policy: hook-succeded\n"
+    (helm,) = _check(tmp_path, "helm", "HK111", typo)
+    assert "Helm ignores it, and since a policy is given the default" in helm.message
+    (argo,) = _check(tmp_path, "argocd", "HK111", typo)
+    assert argo.message.startswith("`hook-succeded` is not a hook delete policy: Argo CD ignores it;")
+    assert "no longer applies" not in argo.message
+
+
+def test_unbounded_job_under_argocd_has_no_timeout(tmp_path: Path):
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "Chart.yaml").write_text("apiVersion: v2\nname: c\nversion: 1.0.0\n")
+    job = tmp_path / "templates" / "job.yaml"
+    job.write_text(INIT_JOB.format(extra="").replace("  backoffLimit: 0\n", ""))
+    rules = {c: "off" for c in REGISTRY if c != "HK209"}
+    (helm,) = Project(AnalysisConfig(rules=rules, strict=True)).check(str(job)).violations
+    assert "5-minute timeout" in helm.message
+    (argo,) = Project(AnalysisConfig(deployer="argocd", rules=rules, strict=True)).check(str(job)).violations
+    assert "without a timeout" in argo.message and "5-minute" not in argo.message

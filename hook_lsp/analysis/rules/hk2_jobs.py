@@ -303,6 +303,9 @@ def unbounded_hook_job(res: Resource, ctx: RuleContext) -> Iterator[Violation]:
         return
     if _keys_may_be_injected(res, ctx.template, spec):
         return
+    if ctx.profile.unbounded_job_message():
+        yield ctx.violation(res.anchor, ctx.profile.unbounded_job_message())
+        return
     policies = res.hook.effective_delete_policies or []
     # `hook-failed` deletes the Job when Helm gives up, so only the masked error remains (§3.4).
     runaway = "" if "hook-failed" in policies else "Helm gives up at `--timeout` but the Job keeps running, and "
