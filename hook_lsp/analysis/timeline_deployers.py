@@ -173,7 +173,7 @@ def adjust_embedded(t: Timeline, chart: Chart) -> Timeline:
         t.notes.append("post-renderers (`spec.postRenderers`) change the hook manifests too")
     else:
         if t.operation == "rollback":
-            t.notes.append("Fleet also rolls back on drift correction, which runs these rollback hooks")
+            t.notes.append("with drift correction on (`correctDrift.enabled: true`), Fleet also rolls back to undo changes, which runs these rollback hooks")
         t.notes.append("hooks cannot be disabled for a Fleet bundle")
     return t
 

@@ -18,7 +18,7 @@ Sources (read at the tags named):
   ``api/v2/helmrelease_types.go`` (``spec.timeout`` default 5m, ``disableWait``, ``test.enable``,
   remediation ``retries``), ``go.mod`` (helm.sh/helm/v4 v4.2.1).
 - Rancher Fleet v0.16.1: ``internal/helmdeployer/{deployer.go,install.go,rollback.go}``,
-  ``go.mod`` (helm.sh/helm/v4 v4.2.2); Helm v4.2 ``pkg/kube/statuswait.go`` (a timeout of 0 waits
+  ``internal/cmd/agent/controller/drift_controller.go``, ``go.mod`` (helm.sh/helm/v4 v4.2.2); Helm v4.2 ``pkg/kube/statuswait.go`` (a timeout of 0 waits
   ``DefaultStatusWatcherTimeout``, 30 s).
 """
 
@@ -95,7 +95,7 @@ DEPLOYERS: dict[str, Deployer] = {
         "4.2",
         notes=(
             "hooks cannot be disabled for a bundle",
-            "drift correction rolls the release back, which runs the rollback hooks",
+            "drift correction (`correctDrift.enabled: true`) rolls the release back, which runs the rollback hooks",
             "with no `helm.timeoutSeconds` Fleet passes a timeout of 0, which Helm 4 turns into 30 seconds per hook",
         ),
     ),

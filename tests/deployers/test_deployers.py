@@ -101,8 +101,8 @@ def test_same_chart_different_findings():
         ("cache-pvc.yaml", "HK213"),
         ("mode.yaml", "HK404"),
     }
-    # Flux counts a Job its TTL removed as succeeded.
-    assert flux == {("warmup-pod.yaml", "HK206")}
+    # Flux counts a Job its TTL removed as succeeded, and runs tests only when asked to.
+    assert flux == {("warmup-pod.yaml", "HK206"), ("smoke-test.yaml", "HK406")}
     assert _codes("fleet") == helm
 
 

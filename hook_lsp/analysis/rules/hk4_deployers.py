@@ -1,4 +1,4 @@
-"""HK401-HK405: hooks as Argo CD runs them (the ``argocd`` profile; facts in `knowledge.argocd`).
+"""HK401-HK407: hooks as Argo CD (HK401-HK405), Flux (HK406) and Fleet (HK407) run them.
 
 Argo CD renders the chart with ``helm template`` and runs hooks itself: it maps only some of
 Helm's events to its phases, compares values as written, applies a wave's resources together,
@@ -12,7 +12,7 @@ from typing import Iterator
 
 from ...knowledge import annotations as A
 from ...knowledge import argocd as K
-from ...knowledge.deployers import ARGOCD
+from ...knowledge.deployers import ARGOCD, FLEET, FLUX
 from .. import argocd_model
 from ..hook_model import Resource, TemplateAnalysis
 from ..source import Span
@@ -275,3 +275,73 @@ def helm_hook_overridden_by_argocd(res: Resource, ctx: RuleContext) -> Iterator[
         f"Argo CD ignores `helm.sh/hook` here: `{K.HOOK}` makes this a {', '.join(view.phases)} hook, "
         f"while `helm.sh/hook` would mean {said}",
     )
+
+
+@rule("HK406", "test-hook-off-by-default-under-flux", Severity.INFORMATION, deployers=(FLUX,))
+def test_hook_off_by_default_under_flux(res: Resource, ctx: RuleContext) -> Iterator[Violation]:
+    """## What it does
+    Under the `flux` profile, points out a `test` hook.
+
+    ## Why is this bad?
+    Flux's helm-controller runs a release's tests only when the HelmRelease sets
+    `spec.test.enable: true`; otherwise the test hook is rendered and stored but never run, and
+    nothing reports that the chart's tests did not happen.
+
+    ## Example
+    ```yaml
+    annotations:
+      helm.sh/hook: test
+    ```
+
+    ## Fix
+    Enable tests in the HelmRelease that deploys the chart:
+    ```yaml
+    spec:
+      test:
+        enable: true
+    ```
+    """
+    hook = res.hook
+    if hook is None or not hook.known or hook.skipped or "test" not in hook.events:
+        return
+    span = next((t.span for t in hook.event_tokens if A.canonical_event(t.value) == "test"), hook.annotation.content_span)
+    yield ctx.violation(span, "helm-controller runs test hooks only when the HelmRelease sets `spec.test.enable: true`")
+
+
+@rule("HK407", "rollback-hook-runs-on-drift-under-fleet", Severity.INFORMATION, deployers=(FLEET,))
+def rollback_hook_runs_on_drift_under_fleet(res: Resource, ctx: RuleContext) -> Iterator[Violation]:
+    """## What it does
+    Under the `fleet` profile, points out a `pre-rollback` or `post-rollback` hook.
+
+    ## Why is this bad?
+    With drift correction on (`correctDrift.enabled: true`), Rancher Fleet corrects drift by
+    rolling the release back (`helm rollback` with hooks: bundles cannot disable them), so the
+    rollback hooks run whenever someone or something changes a deployed resource, not only when
+    an operator asks for a rollback. A hook that restores a backup or migrates
+    data down then runs at unexpected times.
+
+    ## Example
+    ```yaml
+    annotations:
+      helm.sh/hook: pre-rollback
+    ```
+
+    ## Fix
+    Make the rollback hook safe to run at any time, or leave drift correction off for the
+    bundle:
+    ```yaml
+    # fleet.yaml
+    correctDrift:
+      enabled: false
+    ```
+    """
+    hook = res.hook
+    if hook is None or not hook.known or hook.skipped:
+        return
+    for tok in hook.event_tokens:
+        if A.canonical_event(tok.value) in ("pre-rollback", "post-rollback"):
+            yield ctx.violation(
+                tok.span,
+                f"with drift correction on, Fleet runs `{tok.value}` hooks whenever it rolls the release back to undo a change, and bundles cannot disable hooks",
+            )
+            return
