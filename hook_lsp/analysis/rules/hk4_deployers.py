@@ -14,6 +14,8 @@ from ...knowledge import annotations as A
 from ...knowledge import argocd as K
 from ...knowledge.deployers import ARGOCD, FLEET, FLUX
 from .. import argocd_model
+from ..chart import name_order
+from ..timeline import display_name
 from ..hook_model import Resource, TemplateAnalysis
 from ..source import Span
 from .annotation_support import did_you_mean, literal_annotations
@@ -84,7 +86,9 @@ def hook_never_runs_under_argocd(res: Resource, ctx: RuleContext) -> Iterator[Vi
         )
         for span, exact in _event_spans(helm, value):
             fixes = [Fix.replace(span, lower, f"Write `{lower}`")] if mapped and exact else []
-            yield ctx.violation(span, f"{why}{tail}", fixes)
+            # A hook that still runs in another phase loses one moment only: information.
+            own = None if never else Severity.INFORMATION
+            yield ctx.violation(span, f"{why}{tail}", fixes, own_severity=own)
 
 
 @rule("HK402", "hooks-run-together-under-argocd", Severity.WARNING, deployers=(ARGOCD,))
@@ -132,16 +136,16 @@ def hooks_run_together_under_argocd(res: Resource, ctx: RuleContext) -> Iterator
                 continue
             shared = [p for p in mine.phases if p in view.phases]
             name = other.name or other.name_raw or ""
-            if not shared or not name or name >= me:
-                continue
+            if not shared or not name or name_order(name, me) != -1:
+                continue  # Helm runs this one later, or the names' order is unknown
             wave_ann = res.annotation(K.SYNC_WAVE) or res.annotation(A.WEIGHT)
             span = wave_ann.value_span if wave_ann is not None else res.anchor
             yield ctx.violation(
                 span,
-                f"Argo CD starts this {res.kind} together with {other.kind} `{name}` ({shared[0]} wave {mine.wave}): "
-                f"Helm would run `{name}` first because of its name, Argo CD does not wait for it; give them "
-                "different weights if the order matters",
-                related=[Related(template.path, other.anchor, f"{other.kind} `{name}`, same phase and wave")],
+                f"Argo CD starts this {res.kind} together with {other.kind} `{display_name(name)}` ({shared[0]} wave "
+                f"{mine.wave}): Helm would run `{display_name(name)}` first because of its name, Argo CD does not wait "
+                "for it; give them different weights if the order matters",
+                related=[Related(template.path, other.anchor, f"{other.kind} `{display_name(name)}`, same phase and wave")],
             )
             return
 
