@@ -99,9 +99,10 @@ def key_items(present: frozenset[str], profile: Profile) -> list[tuple[str, str]
 
 
 def with_deployer_note(text: str, key: str, written: str, profile: Profile) -> str:
-    """A helm.sh hook event or delete policy hover, plus what Argo CD makes of ``written``."""
+    """A helm.sh hook event or delete policy hover, plus what the profile's deployer makes of ``written``."""
     if not profile.is_argocd:
-        return text
+        note = profile.facts.event_notes.get(A.canonical_event(written.strip().strip("\"'").lower()) or "") if key == A.HOOK else None
+        return f"{text}\n\n**{profile.facts.label}:** {note}." if note else text
     value = written.strip().strip("\"'")
     if key == A.HOOK:
         phase = K.HELM_EVENT_PHASES.get(value)

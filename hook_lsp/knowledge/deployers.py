@@ -45,6 +45,8 @@ class Deployer:
     excluded_rules: dict[str, str] = field(default_factory=dict)
     #: One sentence per fact the timeline and the docs state about hooks under this deployer.
     notes: tuple[str, ...] = ()
+    #: Helm event -> what this deployer adds to its hover.
+    event_notes: dict[str, str] = field(default_factory=dict)
 
 
 DEPLOYERS: dict[str, Deployer] = {
@@ -87,6 +89,7 @@ DEPLOYERS: dict[str, Deployer] = {
             "test hooks run only with `spec.test.enable: true`",
             "post-renderers (`spec.postRenderers`) change hook manifests too",
         ),
+        event_notes={"test": "runs only when the HelmRelease sets `spec.test.enable: true`"},
     ),
     FLEET: Deployer(
         FLEET,
@@ -98,6 +101,10 @@ DEPLOYERS: dict[str, Deployer] = {
             "drift correction (`correctDrift.enabled: true`) rolls the release back, which runs the rollback hooks",
             "with no `helm.timeoutSeconds` Fleet passes a timeout of 0, which Helm 4 turns into 30 seconds per hook",
         ),
+        event_notes={
+            e: "also runs when drift correction (`correctDrift.enabled: true`) rolls the release back"
+            for e in ("pre-rollback", "post-rollback")
+        },
     ),
 }
 

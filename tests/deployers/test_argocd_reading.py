@@ -97,3 +97,13 @@ def test_complete_argocd_keys_and_values():
     items = complete(analysis, len(text) - 1, None, ARGO)
     assert [i.label for i in items] == ["PostSync", "PostDelete"]
     assert text[items[0].span.start : items[0].span.end] == "Post"
+
+
+def test_flux_and_fleet_event_notes_in_hover():
+    text = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: x\n  annotations:\n    helm.sh/hook: test,pre-rollback\n"
+    analysis = analyse_template(text, "/c/templates/x.yaml")
+    on_test, on_rollback = text.index("test,") + 1, text.index("pre-rollback") + 2
+    assert "spec.test.enable" in hover(analysis, on_test, None, Profile.of("flux")).markdown
+    assert "spec.test.enable" not in hover(analysis, on_test, None, HELM).markdown
+    assert "drift correction" in hover(analysis, on_rollback, None, Profile.of("fleet")).markdown
+    assert "drift correction" not in hover(analysis, on_rollback, None, Profile.of("flux")).markdown
