@@ -73,7 +73,8 @@ def _policies(res: Resource) -> tuple[str, ...] | None:
     return tuple(dict.fromkeys(out)) or (K.DEFAULT_DELETE_POLICY,)
 
 
-def read(res: Resource) -> ArgoView:
+def read(res: Resource, version: str = "") -> ArgoView:
+    """Argo CD's view of ``res``; ``version`` (``"3.2"``) drops the events mapped only later."""
     wave = _wave(res)
     argo = res.annotation(K.HOOK)
     helm = res.annotation(A.HOOK)
@@ -99,6 +100,7 @@ def read(res: Resource) -> ArgoView:
     if helm.helm_value == "crd-install":
         # IsHook: "Helm use the same annotation to identify CRD as hooks, but they are not."
         return ArgoView(("Sync",), False, wave, None, None)
-    phases = tuple(dict.fromkeys(K.HELM_EVENT_PHASES[p] for p in parts if p in K.HELM_EVENT_PHASES))
-    ignored = tuple(p for p in parts if p not in K.HELM_EVENT_PHASES)
+    mapping = K.helm_event_phases(version)
+    phases = tuple(dict.fromkeys(mapping[p] for p in parts if p in mapping))
+    ignored = tuple(p for p in parts if p not in mapping)
     return ArgoView(phases, True, wave, _policies(res), helm, ignored)

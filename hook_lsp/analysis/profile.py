@@ -131,7 +131,7 @@ class Profile:
         if self.is_argocd:
             from .argocd_model import read
 
-            policies = read(res).delete_policies
+            policies = read(res, self.version).delete_policies
             return policies is not None and "BeforeHookCreation" in policies
         policies = res.hook.effective_delete_policies if res.hook is not None else None
         return policies is not None and "before-hook-creation" in policies
@@ -151,7 +151,7 @@ class Profile:
         from ..knowledge.argocd import RERUN_EVERY_SYNC, SYNC_PHASES
         from .argocd_model import read
 
-        phases = [p for p in read(res).phases or () if p in SYNC_PHASES]
+        phases = [p for p in read(res, self.version).phases or () if p in SYNC_PHASES]
         return RERUN_EVERY_SYNC.format(phases=", ".join(phases)) if phases else None
 
     def unbounded_job_message(self) -> str | None:

@@ -66,7 +66,7 @@ def argocd_views(chart: Chart):
         for res in t.resources:
             if res.kind is None and res.name is None and not res.annotations:
                 continue  # an empty document
-            yield t, res, argocd_model.read(res)
+            yield t, res, argocd_model.read(res, chart.profile.version)
 
 
 def _wave_steps(chart: Chart, phase: str, items: list[TimelineHook]) -> list[Step]:
@@ -191,7 +191,7 @@ class WavePlacement(Placement):
 
 def argocd_positions(chart: Chart, resource: Resource) -> list[Placement]:
     """The phases and waves ``resource`` runs in under Argo CD (empty when never applied)."""
-    view = argocd_model.read(resource)
+    view = argocd_model.read(resource, chart.profile.version)
     if not view.is_hook or not view.phases:
         return []
     out: list[Placement] = []

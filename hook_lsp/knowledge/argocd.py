@@ -33,6 +33,21 @@ HELM_EVENT_PHASES = {
     "pre-delete": "PreDelete",
     "post-delete": "PostDelete",
 }
+#: Argo CD version since which a ``helm.sh/hook`` event is mapped (release notes of 2.10 and 3.3).
+HELM_EVENT_SINCE = {"post-delete": (2, 10), "pre-delete": (3, 3)}
+
+
+def helm_event_phases(version: str = "") -> dict[str, str]:
+    """The mapping of ``helm.sh/hook`` values for Argo CD ``version`` ("" = the newest known)."""
+    try:
+        have = tuple(int(p) for p in version.split(".")[:2]) if version else None
+    except ValueError:
+        have = None
+    if have is None:
+        return HELM_EVENT_PHASES
+    return {e: p for e, p in HELM_EVENT_PHASES.items() if have >= HELM_EVENT_SINCE.get(e, (0, 0))}
+
+
 #: ``helm.sh/hook-delete-policy`` values Argo CD maps.
 HELM_POLICY_NAMES = {
     "before-hook-creation": "BeforeHookCreation",

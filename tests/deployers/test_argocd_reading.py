@@ -107,3 +107,21 @@ def test_flux_and_fleet_event_notes_in_hover():
     assert "spec.test.enable" not in hover(analysis, on_test, None, HELM).markdown
     assert "drift correction" in hover(analysis, on_rollback, None, Profile.of("fleet")).markdown
     assert "drift correction" not in hover(analysis, on_rollback, None, Profile.of("flux")).markdown
+
+
+def test_delete_hooks_depend_on_the_argocd_version(tmp_path):
+    res = _res("    helm.sh/hook: pre-delete,post-delete\n")
+    assert argocd_model.read(res).phases == ("PreDelete", "PostDelete")
+    assert argocd_model.read(res, "3.2").phases == ("PostDelete",)
+    assert argocd_model.read(res, "2.9").phases == ()
+    from hook_lsp.analysis.config import AnalysisConfig
+    from hook_lsp.analysis.project import Project
+
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "Chart.yaml").write_text("apiVersion: v2\nname: c\nversion: 1.0.0\n")
+    hook = tmp_path / "templates" / "cleanup.yaml"
+    hook.write_text("apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: cleanup\n  annotations:\n    helm.sh/hook: pre-delete\n")
+    codes = lambda spec: [v.message for v in Project(AnalysisConfig(deployer=spec)).check(str(hook)).violations if v.code == "HK401"]
+    assert codes("argocd") == []
+    (old,) = codes("argocd@3.2")
+    assert "only since 3.3" in old and "never applied" in old

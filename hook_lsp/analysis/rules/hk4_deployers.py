@@ -64,14 +64,17 @@ def hook_never_runs_under_argocd(res: Resource, ctx: RuleContext) -> Iterator[Vi
     helm = res.annotation(A.HOOK)
     if helm is None:
         return
-    view = argocd_model.read(res)
+    view = argocd_model.read(res, ctx.profile.version)
     if view.source is not helm or not view.ignored_helm_events:
         return
     never = not view.phases
     for value in view.ignored_helm_events:
         lower = value.lower()
-        mapped = K.HELM_EVENT_PHASES.get(lower)
-        if mapped:
+        mapped = K.helm_event_phases(ctx.profile.version).get(lower)
+        if lower in K.HELM_EVENT_SINCE and not mapped:
+            since = ".".join(map(str, K.HELM_EVENT_SINCE[lower]))
+            why = f"Argo CD runs `{lower}` hooks only since {since} ({ctx.profile.label} ignores them)"
+        elif mapped:
             why = f"Argo CD compares hook values as written, and `{value}` is not `{lower}` (Helm lower-cases it)"
         elif lower in ("test", "test-success"):
             why = "Argo CD never runs test hooks"
@@ -123,7 +126,7 @@ def hooks_run_together_under_argocd(res: Resource, ctx: RuleContext) -> Iterator
     """
     if res.kind not in _RUNS_WORK or ctx.chart is None:
         return
-    mine = argocd_model.read(res)
+    mine = argocd_model.read(res, ctx.profile.version)
     if not mine.is_hook or not mine.phases or mine.wave is None:
         return
     me = res.name or res.name_raw or ""
@@ -131,7 +134,7 @@ def hooks_run_together_under_argocd(res: Resource, ctx: RuleContext) -> Iterator
         for other in template.resources:
             if other is res or other.kind not in _RUNS_WORK:
                 continue
-            view = argocd_model.read(other)
+            view = argocd_model.read(other, ctx.profile.version)
             if not view.is_hook or view.wave != mine.wave or not view.phases:
                 continue
             shared = [p for p in mine.phases if p in view.phases]
@@ -267,7 +270,7 @@ def helm_hook_overridden_by_argocd(res: Resource, ctx: RuleContext) -> Iterator[
     ```
     """
     helm = res.annotation(A.HOOK)
-    view = argocd_model.read(res)
+    view = argocd_model.read(res, ctx.profile.version)
     if helm is None or not view.helm_hook_overridden or not view.phases or helm.helm_value is None:
         return
     helm_phases = {K.HELM_EVENT_PHASES[p.strip()] for p in helm.helm_value.split(",") if p.strip() in K.HELM_EVENT_PHASES}
