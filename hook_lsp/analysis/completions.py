@@ -29,7 +29,7 @@ from .cursor import (
     ValueContext,
     completion_context,
 )
-from .deployer_assist import deployer_values, key_items
+from .deployer_assist import deployer_values, key_items, mark_ignored_events
 from .hook_model import Resource, TemplateAnalysis
 from .profile import HELM, Profile
 from .source import Span
@@ -79,7 +79,7 @@ def complete(analysis: TemplateAnalysis, offset: int, chart: Chart | None, profi
         return _keys(analysis, ctx, v) + _deployer_keys(ctx, profile)
     if isinstance(ctx, ValueContext):
         if ctx.key in LIST_KEYS:
-            return _list_values(ctx, v)
+            return mark_ignored_events(_list_values(ctx, v), ctx.key, profile)
         return _weights(analysis, ctx, chart, v)
     if isinstance(ctx, ScaffoldContext):
         if ctx.where == "document":

@@ -11,6 +11,7 @@ line fallback does; everything else stays with `hovers` and `completions`.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from ..knowledge import annotations as A
 from ..knowledge import argocd as K
@@ -119,3 +120,18 @@ def with_deployer_note(text: str, key: str, written: str, profile: Profile) -> s
     else:
         return text
     return f"{text}\n\n{note}"
+
+
+def mark_ignored_events(items: list, key: str, profile: Profile) -> list:
+    """``helm.sh/hook`` completion items, with the events Argo CD never runs marked and listed last."""
+    if not profile.is_argocd or key != A.HOOK:
+        return items
+    mapping = K.helm_event_phases(profile.version)
+    out = []
+    for item in items:
+        phase = mapping.get(item.label)
+        if phase:
+            out.append(replace(item, detail=f"Argo CD: {phase}"))
+        else:
+            out.append(replace(item, detail="never run by Argo CD", sort_text=f"z{item.sort_text or ''}"))
+    return out

@@ -125,3 +125,13 @@ def test_delete_hooks_depend_on_the_argocd_version(tmp_path):
     assert codes("argocd") == []
     (old,) = codes("argocd@3.2")
     assert "only since 3.3" in old and "never applied" in old
+
+
+def test_helm_event_completion_under_argocd():
+    head = "apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: x\n  annotations:\n    helm.sh/hook: "
+    analysis = analyse_template(head + "\n", "/c/templates/x.yaml")
+    items = {i.label: i for i in complete(analysis, len(head), None, ARGO)}
+    assert items["pre-upgrade"].detail == "Argo CD: PreSync"
+    assert items["test"].detail == "never run by Argo CD" and items["test"].sort_text.startswith("z")
+    helm = {i.label: i for i in complete(analysis, len(head), None, HELM)}
+    assert "Argo CD" not in helm["test"].detail
