@@ -194,12 +194,23 @@ def argocd_positions(chart: Chart, resource: Resource) -> list[Placement]:
     view = argocd_model.read(resource, chart.profile.version)
     if not view.is_hook or not view.phases:
         return []
-    out: list[Placement] = []
-    for phase in view.phases:
-        same = sum(
-            1
-            for _, _, other in argocd_views(chart)
-            if other.phases and phase in other.phases and other.wave == view.wave
-        )
-        out.append(WavePlacement(phase, 1, max(same, 1), view.wave, None, view.wave is not None))
-    return out
+    counts = _wave_counts(chart)
+    return [
+        WavePlacement(phase, 1, max(counts.get((phase, view.wave), 0), 1), view.wave, None, view.wave is not None)
+        for phase in view.phases
+    ]
+
+
+def _wave_counts(chart: Chart) -> dict[tuple[str, int | None], int]:
+    """How many resources run in each (phase, wave), cached until a template of the chart changes."""
+    # Texts hash once (CPython caches a str hash), so this key is cheap and never reused by accident.
+    key = (chart.profile, tuple((path, id(t), hash(t.text)) for path, t in chart.templates.items()))
+    cached = chart.__dict__.get("_argocd_wave_counts")
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    counts: dict[tuple[str, int | None], int] = {}
+    for _, _, view in argocd_views(chart):
+        for phase in view.phases or ():
+            counts[(phase, view.wave)] = counts.get((phase, view.wave), 0) + 1
+    chart.__dict__["_argocd_wave_counts"] = (key, counts)
+    return counts

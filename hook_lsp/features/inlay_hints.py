@@ -7,6 +7,7 @@ from lsprotocol import types
 
 from .. import convert
 from ..server import HookLanguageServer, server
+from ..knowledge.argocd import HOOK as ARGOCD_HOOK
 from .code_lens import placements
 
 
@@ -21,7 +22,10 @@ def inlay_hints(ls: HookLanguageServer, params: types.InlayHintParams) -> list[t
     hints = []
     for res, template, places in items:
         # After the hook annotation (for a helper, after the `include` that produces it).
-        end = res.hook.annotation.value_span.end
+        ann = res.hook.annotation if res.hook is not None else res.annotation(ARGOCD_HOOK)
+        if ann is None:
+            continue
+        end = ann.value_span.end
         line = template.index.position(end)[0]
         if not (params.range.start.line <= line <= params.range.end.line):
             continue

@@ -9,6 +9,7 @@ sync), a Pod hook left with `restartPolicy: Always`, a test Pod, a Job with
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -191,4 +192,23 @@ def test_code_lens_placement_under_argocd():
     assert [p.label for p in hook_positions(helm, helm.templates[str(path)], res)] == [
         "pre-install 3/3 · weight 0 · after db-migrate",
         "pre-upgrade 2/2 · weight 0 · after db-migrate",
+    ]
+
+
+def test_argocd_only_hook_gets_a_lens_and_counts_follow_edits(tmp_path: Path):
+    shutil.copytree(CHART, tmp_path / "shop")
+    extra = tmp_path / "shop" / "templates" / "notify.yaml"
+    text = "apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: notify\n  annotations:\n    argocd.argoproj.io/hook: PreSync\n"
+    extra.write_text(text)
+    project = Project(AnalysisConfig(deployer="argocd"))
+    chart = project.chart_for(extra)
+    res = chart.templates[str(extra)].resources[0]
+    assert res.hook is None  # not a Helm hook at all
+    assert [p.label for p in hook_positions(chart, chart.templates[str(extra)], res)] == [
+        "PreSync wave 0 · applied with 3 others"
+    ]
+    project.check(str(extra), text.replace("PreSync", "PostSync"))
+    res = chart.templates[str(extra)].resources[0]
+    assert [p.label for p in hook_positions(chart, chart.templates[str(extra)], res)] == [
+        "PostSync wave 0 · alone in its wave"
     ]
