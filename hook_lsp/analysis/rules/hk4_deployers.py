@@ -94,7 +94,7 @@ def hook_never_runs_under_argocd(res: Resource, ctx: RuleContext) -> Iterator[Vi
             yield ctx.violation(span, f"{why}{tail}", fixes, own_severity=own)
 
 
-@rule("HK402", "hooks-run-together-under-argocd", Severity.WARNING, deployers=(ARGOCD,))
+@rule("HK402", "hooks-run-together-under-argocd", Severity.INFORMATION, deployers=(ARGOCD,))
 def hooks_run_together_under_argocd(res: Resource, ctx: RuleContext) -> Iterator[Violation]:
     """## What it does
     Under the `argocd` profile, flags a `Job` or `Pod` hook that shares its phase and wave
@@ -105,7 +105,8 @@ def hooks_run_together_under_argocd(res: Resource, ctx: RuleContext) -> Iterator
     Helm runs hooks one at a time, and hooks of the same weight in name order, waiting for each
     Job or Pod to finish. Argo CD applies every resource of a phase and wave together and only
     then waits for all of them: a chart that relies on `db-migrate` finishing before `seed`
-    starts because of the names gets both at once.
+    starts because of the names gets both at once. Whether the chart relies on that order cannot be
+    seen from the templates, hence the information level.
 
     ## Example
     ```yaml
