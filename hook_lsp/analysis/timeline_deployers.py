@@ -165,10 +165,15 @@ def adjust_embedded(t: Timeline, chart: Chart) -> Timeline:
                 step.waits = "until the resources are ready: helm-controller waits by default (`disableWait: true` turns it off)"
         if t.operation == "test":
             t.notes.append("helm-controller runs test hooks only with `spec.test.enable: true`")
-        if t.operation in ("install", "upgrade"):
+        if t.operation == "install":
             t.notes.append(
-                f"if the {t.operation} fails, remediation retries (`spec.{t.operation}.remediation.retries`) run this whole "
-                "sequence again, hooks included"
+                "if the install fails and `spec.install.remediation.retries` > 0, helm-controller uninstalls "
+                "(running the delete hooks unless `spec.uninstall.disableHooks`) and runs this whole sequence again, hooks included"
+            )
+        elif t.operation == "upgrade":
+            t.notes.append(
+                "if the upgrade fails and `spec.upgrade.remediation.retries` > 0, helm-controller rolls back by default "
+                "(running the rollback hooks unless `spec.rollback.disableHooks`) and runs this whole sequence again, hooks included"
             )
         t.notes.append("post-renderers (`spec.postRenderers`) change the hook manifests too")
     else:

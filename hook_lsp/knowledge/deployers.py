@@ -16,7 +16,7 @@ Sources (read at the tags named):
   ``util/helm/cmd.go`` (renders with ``helm template``), ``go.mod`` (helm.sh/helm/v4 v4.2).
 - Flux helm-controller v1.6.3: ``internal/action/{install,upgrade,wait}.go`` (Jobs with a TTL),
   ``api/v2/helmrelease_types.go`` (``spec.timeout`` default 5m, ``disableWait``, ``test.enable``,
-  remediation ``retries``), ``go.mod`` (helm.sh/helm/v4 v4.2.1).
+  remediation ``retries``; upgrade remediation strategy ``rollback`` by default, install ``uninstall``), ``go.mod`` (helm.sh/helm/v4 v4.2.1).
 - Rancher Fleet v0.16.1: ``internal/helmdeployer/{deployer.go,install.go,rollback.go}``,
   ``internal/cmd/agent/controller/drift_controller.go``, ``go.mod`` (helm.sh/helm/v4 v4.2.2); Helm v4.2 ``pkg/kube/statuswait.go`` (a timeout of 0 waits
   ``DefaultStatusWatcherTimeout``, 30 s).
@@ -85,7 +85,8 @@ DEPLOYERS: dict[str, Deployer] = {
         notes=(
             "waits for the chart's resources to be ready by default (`disableWait` turns it off)",
             "each hook may take up to `spec.timeout` (5 minutes by default)",
-            "a failed install or upgrade is retried by remediation (`retries`): the whole action runs again, hooks included",
+            "with remediation `retries`, a failed upgrade is rolled back (rollback hooks) and a failed install "
+            "uninstalled (delete hooks), then the whole action runs again, hooks included",
             "test hooks run only with `spec.test.enable: true`",
             "post-renderers (`spec.postRenderers`) change hook manifests too",
         ),

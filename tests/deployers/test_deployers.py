@@ -150,7 +150,8 @@ def test_helm_and_flux_timelines_follow_helm_events():
     assert "spec.timeout" in flux.steps[0].waits and "spec.timeout" in flux.steps[0].hooks[0].waits_for
     resources = next(s for s in flux.steps if s.kind == "resources")
     assert "waits by default" in resources.waits
-    assert any("remediation retries" in n for n in flux.notes)
+    assert any("rolls back by default (running the rollback hooks unless" in n for n in flux.notes)
+    assert any("uninstalls (running the delete hooks unless" in n for n in _timeline("flux", "install").notes)
     assert any("spec.test.enable" in n for n in _timeline("flux", "test").notes)
     fleet = _timeline("fleet", "rollback")
     assert any("drift correction" in n for n in fleet.notes)
