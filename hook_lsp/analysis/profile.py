@@ -23,6 +23,18 @@ _SPEC = re.compile(r"^\s*([A-Za-z-]+)\s*(?:@\s*v?([0-9]+(?:\.[0-9]+){0,2})\s*)?$
 _HELM_RECURRING = ("pre-upgrade", "post-upgrade", "pre-rollback", "post-rollback", "test")
 
 
+@dataclass(frozen=True)
+class TemplateConstants:
+    """What a deployer renders the same on every deployment (Argo CD: `helm template`)."""
+
+    #: Template fields that never change (``.Release.Revision`` is always 1 under `helm template`).
+    fields: frozenset[str] = frozenset()
+    #: ``.Release.IsInstall`` is always true.
+    always_install: bool = False
+    #: HK211's message when `.Release.Revision` cannot help (None: Helm's text and quick fix).
+    message: str | None = None
+
+
 class DeployerError(ValueError):
     """A deployer setting that cannot be read."""
 
@@ -161,6 +173,21 @@ class Profile:
 
             return UNBOUNDED_JOB
         return None
+
+    def is_own_hook(self, res) -> bool:
+        """A hook by the deployer's own annotation (Argo CD's), which Helm's model does not see."""
+        if not self.is_argocd:
+            return False
+        from .argocd_model import read
+
+        return read(res, self.version).is_hook
+
+    def template_constants(self) -> TemplateConstants:
+        if not self.is_argocd:
+            return TemplateConstants()
+        from ..knowledge.argocd import FIXED_NAME_JOB
+
+        return TemplateConstants(frozenset({".Release.Revision"}), True, FIXED_NAME_JOB)
 
     def rerun_phrase(self, event: str) -> str:
         """What makes a hook of ``event`` run again: "every upgrade", "every sync"."""

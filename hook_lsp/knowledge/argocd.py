@@ -71,6 +71,14 @@ UNBOUNDED_JOB = (
     "one is retried 6 times with back-off first"
 )
 
+#: A plain Job with a fixed name (HK211) under Argo CD: ``helm template`` renders
+#: ``.Release.Revision`` as 1 every time, so Helm's usual fix (the revision in the name) does not help.
+FIXED_NAME_JOB = (
+    "this Job is a normal resource with the same name on every sync: its `spec.template` is immutable, so a "
+    "sync that changes the pod template fails (`field is immutable`), and it never runs again; make it a hook "
+    "(`argocd.argoproj.io/hook: Sync` re-creates it each sync) — `.Release.Revision` is always 1 under Argo CD"
+)
+
 #: Why a hook's script runs again under Argo CD (`scripts.explain`); `{phases}` joined by ", ".
 RERUN_EVERY_SYNC = "it runs on every Argo CD sync ({phases}), not once per install or upgrade"
 

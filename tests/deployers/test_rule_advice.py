@@ -73,3 +73,39 @@ def test_unbounded_job_under_argocd_has_no_timeout(tmp_path: Path):
     assert "5-minute timeout" in helm.message
     (argo,) = Project(AnalysisConfig(deployer="argocd", rules=rules, strict=True)).check(str(job)).violations
     assert "without a timeout" in argo.message and "5-minute" not in argo.message
+
+
+PLAIN_JOB = """apiVersion: batch/v1
+kind: Job
+metadata:
+  name: {name}
+{extra}spec:
+  template:
+    spec:
+      restartPolicy: Never
+      containers:
+        - name: run
+          image: busybox
+"""
+
+
+def test_fixed_name_plain_job_under_argocd(tmp_path: Path):
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "Chart.yaml").write_text("apiVersion: v2\nname: c\nversion: 1.0.0\n")
+    job = tmp_path / "templates" / "job.yaml"
+    rules = {c: "off" for c in REGISTRY if c != "HK211"}
+
+    def check(deployer, name, extra=""):
+        job.write_text(PLAIN_JOB.format(name=name, extra=extra))
+        return Project(AnalysisConfig(deployer=deployer, rules=rules, strict=True)).check(str(job)).violations
+
+    (helm,) = check("helm", "migrate")
+    assert helm.fixes and "Release.Revision" in helm.fixes[0].title
+    (argo,) = check("argocd", "migrate")
+    assert not argo.fixes and "always 1 under Argo CD" in argo.message
+    # The revision in the name helps Helm, not Argo CD (helm template renders it as 1).
+    assert check("helm", "migrate-{{ .Release.Revision }}") == []
+    assert len(check("argocd", "migrate-{{ .Release.Revision }}")) == 1
+    # An Argo CD hook is re-created by Argo CD.
+    assert check("argocd", "migrate", "  annotations:\n    argocd.argoproj.io/hook: Sync\n") == []
+    assert len(check("helm", "migrate", "  annotations:\n    argocd.argoproj.io/hook: Sync\n")) == 1
