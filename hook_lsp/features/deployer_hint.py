@@ -8,6 +8,7 @@ The profile is never switched silently.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from pathlib import Path
 
@@ -28,15 +29,30 @@ def suggest_profile(ls: HookLanguageServer, path: str) -> None:
     ls.deployer_hints.add(chart.root)
     if not chart.profile.is_helm:
         return
+    root, name = Path(chart.root), chart.name
     try:
-        found = suggest(Path(chart.root), chart.name)
+        loop = asyncio.get_running_loop()
+    except RuntimeError:  # no event loop (called outside the server): look now
+        _show(ls, root, _detect(root, name))
+        return
+    # The search reads files: keep it off the event loop so requests are answered meanwhile.
+    future = loop.run_in_executor(None, _detect, root, name)
+    future.add_done_callback(lambda f: _show(ls, root, f.result() if not f.cancelled() else None))
+
+
+def _detect(root: Path, name: str):
+    try:
+        return suggest(root, name)
     except Exception:  # a hint must never cost the analysis
         log.exception("deployer detection failed")
-        return
+        return None
+
+
+def _show(ls: HookLanguageServer, root: Path, found) -> None:
     if found is None:
         return
     try:
-        shown = found.path.relative_to(Path(chart.root).parent).as_posix()
+        shown = found.path.relative_to(root.parent).as_posix()
     except ValueError:
         shown = str(found.path)
     try:
