@@ -54,6 +54,7 @@ def _parser() -> argparse.ArgumentParser:
         "--docs-base-url", metavar="URL", help="where hook-lsp's docs/ is published (SARIF helpUri links rules there)"
     )
     c.add_argument("--helm-version", type=_helm_version, help="Helm version to check against: 3, 4, or a minor such as 3.18 (default 4)")
+    c.add_argument("--deployer", type=_deployer, metavar="NAME[@VERSION]", help=DEPLOYER_HELP)
     c.add_argument("--select", metavar="CODES", help="only these rules (comma-separated codes or names)")
     c.add_argument("--ignore", metavar="CODES", help="turn these rules off (comma-separated codes or names)")
     c.add_argument("--values", metavar="FILE", action="append", default=[], help="values file merged over values.yaml (repeatable)")
@@ -64,6 +65,7 @@ def _parser() -> argparse.ArgumentParser:
     t.add_argument("--values", metavar="FILE", action="append", default=[], help="values file merged over values.yaml (repeatable)")
     t.add_argument("--format", choices=TIMELINE_FORMATS, default="text")
     t.add_argument("--helm-version", type=_helm_version, help="Helm version: 3, 4, or a minor such as 4.1 (default 4)")
+    t.add_argument("--deployer", type=_deployer, metavar="NAME[@VERSION]", help=DEPLOYER_HELP)
 
     r = sub.add_parser("rules", help="list the rules, or print their documentation")
     r.add_argument("--format", choices=("text", "markdown"), default="text")
@@ -151,6 +153,23 @@ def _shown(path: Path, cwd: Path, given: Path | None = None) -> str:
         return str(given or path)
 
 
+DEPLOYER_HELP = "who runs the hooks: helm (default), argocd, flux or fleet, optionally name@version (argocd@3.5)"
+
+
+def _deployer(value: str) -> str:
+    from .analysis.profile import DeployerError, parse_deployer
+
+    try:
+        return parse_deployer(value)
+    except DeployerError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _overrides(args) -> dict:
+    """Command-line settings that win over a chart's project file."""
+    return {"deployer": args.deployer} if args.deployer else {}
+
+
 def _check(args) -> int:
     from .analysis.config import AnalysisConfig
     from .analysis.project import Project
@@ -175,7 +194,7 @@ def _check(args) -> int:
     for v in args.values:
         if not Path(v).is_file():
             raise UsageError(f"--values: {v}: no such file")
-    project = Project(base, values_files=[str(Path(v).resolve()) for v in args.values])
+    project = Project(base, values_files=[str(Path(v).resolve()) for v in args.values], overrides=_overrides(args))
     files = collect(args.paths)
     findings = []
     cwd = Path.cwd()
@@ -203,6 +222,7 @@ def _check(args) -> int:
         print(f"hook-lsp: {message}", file=sys.stderr)
     for message in failed:
         print(f"hook-lsp: {message}", file=sys.stderr)
+    _suggest_profiles(project)
     from .reporting import github, sarif
 
     renderer = {"json": json_format, "sarif": sarif, "github": github}.get(args.format, text)
@@ -216,6 +236,18 @@ def _check(args) -> int:
     if args.fail_on != "never" and any(f.code and Severity.at_least(f.severity, args.fail_on) for f in findings):
         return 1
     return 0
+
+
+def _suggest_profiles(project) -> None:
+    """One note per chart checked under the helm profile whose repository names another deployer."""
+    from .analysis.deployer_detect import suggest
+
+    for root, chart in project.charts.items():
+        if not chart.profile.is_helm:
+            continue
+        found = suggest(Path(root), chart.name)
+        if found is not None:
+            print(f"hook-lsp: note: {found.message(str(found.path))}", file=sys.stderr)
 
 
 class _Progress:
@@ -254,7 +286,11 @@ def _timeline(args) -> int:
     for v in args.values:
         if not Path(v).is_file():
             raise UsageError(f"--values: {v}: no such file")
-    project = Project(AnalysisConfig(helm_version=args.helm_version or "4"), values_files=[str(Path(v).resolve()) for v in args.values])
+    project = Project(
+        AnalysisConfig(helm_version=args.helm_version or "4"),
+        values_files=[str(Path(v).resolve()) for v in args.values],
+        overrides=_overrides(args),
+    )
     chart = project.chart_for(root / "templates" / "_.yaml")
     if chart is None:  # pragma: no cover - a chart root always owns its templates folder
         chart = Chart.load(root)

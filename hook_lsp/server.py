@@ -37,6 +37,8 @@ class HookLanguageServer(LanguageServer):
         #: chart root -> {values file URI: problem published on it}.
         self.values_diagnostics: dict[str, dict[str, str]] = {}
         self._failure_shown = False
+        #: Chart roots already considered for a deployer-profile suggestion.
+        self.deployer_hints: set = set()
 
     def apply_settings(self, data) -> None:
         settings, errors = Settings.from_json(data)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, field
 
-from .analysis.config import AnalysisConfig, ConfigError, validate_helm_version, validate_rules
+from .analysis.config import AnalysisConfig, ConfigError, validate_deployer, validate_helm_version, validate_rules
 from .knowledge.guide import DEFAULT_DOCS_BASE_URL
 
 
@@ -23,6 +23,8 @@ def validate_docs_base_url(value) -> str:
 class Settings:
     #: "3", "4" or a minor version ("3.18", "4.1"): which Helm's behaviour hover text and rules follow.
     helmVersion: str = "4"
+    #: Who runs the hooks: "helm", "argocd", "flux" or "fleet", optionally "argocd@3.5".
+    deployer: str = "helm"
     #: Rule code or name -> "off" | "error" | "warning" | "information" | "hint".
     rules: dict = field(default_factory=dict)
     #: Show a code lens with each hook's place in the lifecycle.
@@ -40,7 +42,9 @@ class Settings:
     docsBaseUrl: str = DEFAULT_DOCS_BASE_URL
 
     def analysis_config(self) -> AnalysisConfig:
-        return AnalysisConfig(helm_version=self.helmVersion, rules=dict(self.rules), shellcheck=self.shellcheck)
+        return AnalysisConfig(
+            helm_version=self.helmVersion, rules=dict(self.rules), shellcheck=self.shellcheck, deployer=self.deployer
+        )
 
     @classmethod
     def from_json(cls, data: dict | None) -> tuple["Settings", list[str]]:
@@ -58,6 +62,8 @@ class Settings:
             try:
                 if key == "helmVersion":
                     value = validate_helm_version(value)
+                elif key == "deployer":
+                    value = validate_deployer(value)
                 elif key == "rules":
                     value = validate_rules(value)
                 elif key == "docsBaseUrl":

@@ -20,6 +20,7 @@ import pytest
 from hook_lsp.analysis.completions import complete, strip_snippet
 from hook_lsp.analysis.hook_model import analyse_template
 from hook_lsp.analysis.hovers import hover, single_file_chart
+from hook_lsp.analysis.profile import Profile
 from hook_lsp.analysis.project import Project
 from hook_lsp.knowledge import annotations as A
 from hook_lsp.knowledge import (
@@ -400,12 +401,12 @@ def test_every_shown_text_comes_from_knowledge(v):
         result = project.check(str(path))
         analysis = result.analysis
         for offset in range(0, len(analysis.text), 4):
-            found = hover(analysis, offset, result.chart, v)
+            found = hover(analysis, offset, result.chart, Profile.of("helm", v))
             if found is not None:
                 hovers += 1
                 script_hovers += found.markdown.startswith(phrases.SCRIPT_RERUN_TITLE)
                 check_paragraphs(found.markdown, path.name)
-            for item in complete(analysis, offset, result.chart, v):
+            for item in complete(analysis, offset, result.chart, Profile.of("helm", v)):
                 completions += 1
                 assert item.detail in summaries or any(
                     re.fullmatch(_template_regex(t), item.detail)

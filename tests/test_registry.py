@@ -15,7 +15,7 @@ from .rules.golden import FIXTURES, UPDATE_HINT, run_fixture, snapshot_path
 DOCS = Path(__file__).resolve().parents[1] / "docs" / "rules.md"
 CODES = sorted(REGISTRY)
 # HK0xx reading, HK1xx annotations, HK2xx ordering/lifecycle/references, HK3xx scripts.
-FAMILY_MODULES = {"0": "hk0_", "1": "hk1_", "2": "hk2_", "3": "hk3_"}
+FAMILY_MODULES = {"0": "hk0_", "1": "hk1_", "2": "hk2_", "3": "hk3_", "4": "hk4_"}
 
 
 def test_codes_and_names_are_unique_and_well_formed() -> None:

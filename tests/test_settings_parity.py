@@ -66,3 +66,17 @@ def test_extension_only_settings_are_ignored_by_the_server():
     # VS Code answers workspace/configuration for `hookLsp` with these nested in; they must not warn.
     settings, errors = Settings.from_json({"server": {"path": ""}, "interpreter": [], "trace": {"server": "off"}})
     assert errors == [] and settings == Settings()
+
+
+def test_deployer_pattern_matches_what_the_server_accepts():
+    import re
+
+    pattern = re.compile(_contributed()["deployer"]["pattern"])
+    for value in ("helm", "argocd", "flux", "fleet", "argocd@3.5", "flux@1.6.3", "fleet@v0.16"):
+        assert pattern.match(value), value
+        settings, errors = Settings.from_json({"deployer": value})
+        assert errors == [], (value, errors)
+    for value in ("kubectl", "helm@4", "argocd@", "argocd@x"):
+        assert not pattern.match(value), value
+        settings, errors = Settings.from_json({"deployer": value})
+        assert errors and settings.deployer == "helm", value

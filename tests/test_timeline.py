@@ -10,6 +10,7 @@ import pytest
 
 from hook_lsp import cli
 from hook_lsp.analysis.chart import Chart
+from hook_lsp.analysis.profile import Profile
 from hook_lsp.analysis.resolve import Resolver
 from hook_lsp.analysis.timeline import (
     OPERATIONS,
@@ -228,7 +229,7 @@ def _chart(tmp_path, docs: str, version: str) -> Chart:
     (root / "templates").mkdir(parents=True)
     (root / "Chart.yaml").write_text("apiVersion: v2\nname: c\nversion: 0.1.0\n")
     (root / "templates" / "hooks.yaml").write_text(docs)
-    return Chart.load(root, helm_version=version)
+    return Chart.load(root, profile=Profile.of(helm_version=version))
 
 
 def test_helm4_upgrade_is_not_called_a_three_way_merge(tmp_path):

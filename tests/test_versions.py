@@ -53,7 +53,9 @@ def test_completion_offers_the_output_log_key_only_to_helm_versions_that_read_it
     offset = text.index("    \n") + 4
 
     def labels(v: str) -> set[str]:
-        return {i.label for i in complete(analysis, offset, None, v)}
+        from hook_lsp.analysis.profile import Profile
+
+        return {i.label for i in complete(analysis, offset, None, Profile.of(helm_version=v))}
 
     assert "helm.sh/hook-output-log-policy" in labels("3.18")
     assert "helm.sh/hook-output-log-policy" in labels("4")

@@ -20,6 +20,7 @@ from typing import Callable, Iterable
 from ..knowledge.annotations import EVENT_NAMES
 from ..knowledge.kinds import kind_rank
 from .hook_model import Resource, TemplateAnalysis, analyse_template
+from .profile import HELM, Profile
 
 TEMPLATE_SUFFIXES = (".yaml", ".yml", ".tpl", ".json", ".txt")
 #: Larger files are not analysed (a diagnostic says so); generated CRD bundles reach a few MB.
@@ -129,7 +130,8 @@ class Chart:
 
     root: Path
     name: str
-    helm_version: str = "4"
+    #: Who runs the hooks and with which Helm (kind order and other version facts).
+    profile: Profile = HELM
     templates: dict[str, TemplateAnalysis] = field(default_factory=dict)
     #: Rendered path (``<chart>/templates/x.yaml``) of each file, for Helm's file order.
     render_paths: dict[str, str] = field(default_factory=dict)
@@ -151,10 +153,10 @@ class Chart:
 
     @classmethod
     def load(
-        cls, root: Path, texts: dict[str, str] | None = None, helm_version: str = "4", enrich=None
+        cls, root: Path, texts: dict[str, str] | None = None, profile: Profile = HELM, enrich=None
     ) -> "Chart":
         """Index every template of ``root``; ``texts`` overrides disk (open editor buffers)."""
-        chart = cls(root=root, name=_chart_name(root), helm_version=helm_version, enrich=enrich)
+        chart = cls(root=root, name=_chart_name(root), profile=profile, enrich=enrich)
         # Editor buffers over the size limit or binary are not analysed (as files on disk).
         texts = {k: t for k, t in (texts or {}).items() if len(t) <= MAX_TEMPLATE_BYTES and "\0" not in t}
         for path in chart.template_files():
@@ -297,7 +299,7 @@ class Chart:
                     )
                 rank += 1
         # Stable kind pre-sort, as `sortHooksByKind(hooks, InstallOrder)` does.
-        entries.sort(key=lambda e: (kind_rank(e.resource.kind, self.helm_version), e.file_rank))
+        entries.sort(key=lambda e: (kind_rank(e.resource.kind, self.profile.helm_major), e.file_rank))
         by_event: dict[str, list[HookEntry]] = {ev: [] for ev in EVENT_NAMES}
         for e in entries:
             by_event.setdefault(e.event, []).append(e)
@@ -322,7 +324,7 @@ class Chart:
             return None
         if cmp != 0:
             return cmp < 0
-        ka, kb = kind_rank(a.resource.kind, self.helm_version), kind_rank(b.resource.kind, self.helm_version)
+        ka, kb = kind_rank(a.resource.kind, self.profile.helm_major), kind_rank(b.resource.kind, self.profile.helm_major)
         if ka != kb:
             return ka < kb
         return a.file_rank < b.file_rank

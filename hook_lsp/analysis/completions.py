@@ -1,6 +1,6 @@
 """Completion items for hook annotations, assembled from `hook_lsp.knowledge` only.
 
-`complete(analysis, offset, chart, helm_version)` reads the cursor context (`cursor`) and returns
+`complete(analysis, offset, chart, profile)` reads the cursor context (`cursor`) and returns
 plain `Item`s: annotation keys quoted like their siblings, the events and policies not yet in a
 list (events in lifecycle order), weights that place the hook before, between or after the
 chart's other hooks of the same events (Helm's order), and whole-resource or
@@ -31,7 +31,9 @@ from .cursor import (
     ValueContext,
     completion_context,
 )
+from .deployer_assist import deployer_values, key_items, mark_ignored_events
 from .hook_model import Resource, TemplateAnalysis
+from .profile import HELM, Profile
 from .source import Span
 
 #: Characters after which editors should ask for completions.
@@ -69,14 +71,17 @@ def strip_snippet(text: str) -> str:
     return _PLACEHOLDER.sub(repl, text).replace("\\$", "$").replace("\\}", "}")
 
 
-def complete(analysis: TemplateAnalysis, offset: int, chart: Chart | None, helm_version: str = "4") -> list[Item]:
+def complete(analysis: TemplateAnalysis, offset: int, chart: Chart | None, profile: Profile = HELM) -> list[Item]:
+    own = deployer_values(analysis, offset, profile)
+    if own is not None:
+        return [Item(label, "value", detail, doc, text, span, sort_text=f"{i:02d}", filter_text=label) for i, (label, detail, doc, text, span) in enumerate(own)]
     ctx = completion_context(analysis, offset)
-    v = str(helm_version)
+    v = profile.helm_version
     if isinstance(ctx, KeyContext):
-        return _keys(analysis, ctx, v)
+        return _keys(analysis, ctx, v) + _deployer_keys(ctx, profile)
     if isinstance(ctx, ValueContext):
         if ctx.key in LIST_KEYS:
-            return _list_values(ctx, v)
+            return mark_ignored_events(_list_values(ctx, v), ctx.key, profile)
         return _weights(analysis, ctx, chart, v)
     if isinstance(ctx, ScaffoldContext):
         if ctx.where == "document":
@@ -88,6 +93,17 @@ def complete(analysis: TemplateAnalysis, offset: int, chart: Chart | None, helm_
 
 # --------------------------------------------------------------------------------------------
 # Keys
+
+
+def _deployer_keys(ctx: KeyContext, profile: Profile) -> list[Item]:
+    """Annotation keys the profile's deployer reads besides Helm's (after Helm's keys)."""
+    items = []
+    for i, (key, doc) in enumerate(key_items(ctx.present, profile)):
+        written = f"{ctx.quote}{key}{ctx.quote}"
+        insert = written if ctx.has_colon else f"{written}: "
+        items.append(Item(key, "property", doc.split("\n\n", 1)[1].split(".")[0], doc, insert, ctx.span,
+                          sort_text=f"9{i}", filter_text=key))
+    return items
 
 
 def _keys(analysis: TemplateAnalysis, ctx: KeyContext, v: str) -> list[Item]:

@@ -1,9 +1,10 @@
-"""Analysis settings: Helm version, rule selection and severity overrides, project files.
+"""Analysis settings: Helm version and deployer (the lifecycle profile), rule selection and severity overrides, project files.
 
 Shared by the CLI and the server. A project file ``.hook-lsp.toml`` (or a ``[tool.hook-lsp]``
 table in ``pyproject.toml``) found in the chart's folder or any parent configures both::
 
     helm-version = "3"
+    deployer = "argocd"            # helm (default), argocd, flux, fleet; or e.g. "argocd@3.5"
     [rules]
     HK203 = "off"                  # by code...
     unquoted-hook-weight = "warning"  # ...or by name
@@ -13,6 +14,9 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass, field, replace
+
+from .profile import DeployerError, Profile, parse_deployer
+from functools import cached_property
 from pathlib import Path
 
 from ..knowledge import versions
@@ -41,16 +45,31 @@ class AnalysisConfig:
     strict: bool = False
     #: Run the bundled ShellCheck on hook scripts (HK306) when its binary is available.
     shellcheck: bool = True
+    #: Who runs the hooks: "helm", "argocd", "flux" or "fleet", optionally "name@version".
+    deployer: str = "helm"
+
+    @cached_property
+    def profile(self) -> Profile:
+        """The lifecycle profile every rule, hover and timeline consults."""
+        return Profile.of(self.deployer, self.helm_version)
 
     def level_for(self, code: str, name: str, default: str) -> str:
         return self.rules.get(code, self.rules.get(name, default))
 
     def merged(self, other: dict) -> "AnalysisConfig":
-        """A copy updated from a settings mapping (``helmVersion``/``helm-version``, ``rules``)."""
+        """A copy updated from a settings mapping (``helmVersion``/``helm-version``, ``deployer``, ``rules``)."""
         version = other.get("helmVersion", other.get("helm-version", self.helm_version))
+        deployer = validate_deployer(other.get("deployer", self.deployer))
         rules = dict(self.rules)
         rules.update(validate_rules(other.get("rules") or {}))
-        return replace(self, helm_version=validate_helm_version(version), rules=rules)
+        return replace(self, helm_version=validate_helm_version(version), deployer=deployer, rules=rules)
+
+
+def validate_deployer(value) -> str:
+    try:
+        return parse_deployer(value)
+    except DeployerError as exc:
+        raise ConfigError(str(exc)) from None
 
 
 def validate_helm_version(value) -> str:

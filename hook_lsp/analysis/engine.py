@@ -66,8 +66,11 @@ def enabled_rules(config: AnalysisConfig):
     if hit is not None and hit[0] is config and hit[2] == len(REGISTRY):
         return hit[1]
     out = []
+    profile = config.profile
     for code in sorted(REGISTRY):
         rule = REGISTRY[code]
+        if not profile.applies(rule.code, rule.deployers):
+            continue  # the rule's premise does not hold under this deployer
         level = config.level_for(rule.code, rule.name, rule.severity)
         if level != "off":
             out.append((rule, level))

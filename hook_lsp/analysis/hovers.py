@@ -1,6 +1,6 @@
 """Hover text for hook annotations and hook kinds, assembled from `hook_lsp.knowledge` only.
 
-`hover(analysis, offset, chart, helm_version)` finds the target with `cursor.hover_target` and
+`hover(analysis, offset, chart, profile)` finds the target with `cursor.hover_target` and
 returns markdown plus the span it describes. The markdown builders are shared with completion
 item documentation. A weight's hover places the hook in Helm's chart-wide order of each of its
 events, naming the neighbours and saying when a tie is broken by name. Elsewhere,
@@ -27,7 +27,9 @@ from ..knowledge.keys import KEY_DOCS
 from ..knowledge.kinds import WAITED_KINDS
 from .chart import Chart, HookEntry
 from .cursor import KeyTarget, KindTarget, TokenTarget, WeightTarget, hover_target
+from .deployer_assist import deployer_hover, with_deployer_note
 from .hook_model import Resource, TemplateAnalysis
+from .profile import HELM, Profile
 from .scripts.analyse import script_at
 from .scripts.explain import rerun_reasons
 from .source import Span
@@ -40,11 +42,14 @@ class HoverText:
     span: Span
 
 
-def hover(analysis: TemplateAnalysis, offset: int, chart: Chart | None, helm_version: str = "4") -> HoverText | None:
+def hover(analysis: TemplateAnalysis, offset: int, chart: Chart | None, profile: Profile = HELM) -> HoverText | None:
+    deployer_text = deployer_hover(analysis, offset, profile)
+    if deployer_text is not None:
+        return HoverText(*deployer_text)
     target = hover_target(analysis, offset)
     if target is None:
-        return script_doc(analysis, offset, chart)
-    v = str(helm_version)
+        return script_doc(analysis, offset, chart, profile)
+    v = profile.helm_version
     if isinstance(target, KindTarget):
         text = kind_doc(target.kind, v)
     elif isinstance(target, KeyTarget):
@@ -55,6 +60,8 @@ def hover(analysis: TemplateAnalysis, offset: int, chart: Chart | None, helm_ver
         text = weight_doc(target, analysis, chart, v)
     else:  # pragma: no cover - every target type is handled above
         return None
+    if text and isinstance(target, TokenTarget):
+        text = with_deployer_note(text, target.key, analysis.text[target.span.start : target.span.end], profile)
     return HoverText(text, target.span) if text else None
 
 
@@ -163,7 +170,7 @@ def weight_facts_doc(v: str) -> str:
 # Scripts: why they run again
 
 
-def script_doc(analysis: TemplateAnalysis, offset: int, chart: Chart | None) -> HoverText | None:
+def script_doc(analysis: TemplateAnalysis, offset: int, chart: Chart | None, profile: Profile = HELM) -> HoverText | None:
     """On a line of a hook's script: why the script runs again; None for a hook that runs once.
 
     Cheap on repeated hovers: `script_at` reuses the parsed scripts the rules cached for this
@@ -178,7 +185,7 @@ def script_doc(analysis: TemplateAnalysis, offset: int, chart: Chart | None) -> 
     if unit is None:
         return None
     span = _script_line(analysis.text, offset, unit.script.text.offsets[0], unit.script.text.end)
-    reasons = rerun_reasons(unit.script.resource) if span is not None else []
+    reasons = rerun_reasons(unit.script.resource, profile) if span is not None else []
     if not reasons:
         return None
     bullets = "\n".join(f"- {reason}" for reason in reasons)

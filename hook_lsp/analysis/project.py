@@ -48,12 +48,14 @@ class Project:
     _configs: dict[Path, AnalysisConfig] = field(default_factory=dict)
     #: User values files (relative to each chart root) merged over values.yaml when resolving.
     values_files: list[str] = field(default_factory=list)
+    #: Settings that win over project files (the command line's ``--deployer``).
+    overrides: dict = field(default_factory=dict)
 
     def set_base_config(self, config: AnalysisConfig) -> None:
         self.base_config = config
         self._configs.clear()
         for chart in self.charts.values():
-            chart.helm_version = self.config_for(chart.root).helm_version
+            chart.profile = self.config_for(chart.root).profile
             chart._order_cache = None
 
     def config_for(self, where: Path) -> AnalysisConfig:
@@ -62,6 +64,8 @@ class Project:
         if cached is None:
             try:
                 cached = config_for(key, self.base_config)
+                if self.overrides:
+                    cached = cached.merged(self.overrides)
             except ConfigError as exc:
                 if str(exc) not in self.config_errors:
                     self.config_errors.append(str(exc))
@@ -83,7 +87,7 @@ class Project:
         from .resolve import Resolver
 
         chart = Chart.load(
-            root, self._buffers_under(root), helm_version=config.helm_version, enrich=Resolver(self.values_files)
+            root, self._buffers_under(root), profile=config.profile, enrich=Resolver(self.values_files)
         )
         self.charts[root] = chart
         return chart

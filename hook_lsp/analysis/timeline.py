@@ -93,6 +93,8 @@ class Timeline:
     helm_version: str
     steps: list[Step]
     notes: list[str] = field(default_factory=list)
+    #: The lifecycle profile (``helm``, ``argocd@3.5``...) whose sequence this is.
+    deployer: str = "helm"
 
     def as_json(self) -> dict:
         return asdict(self)
@@ -192,7 +194,7 @@ def _entry_hook(chart: Chart, e: HookEntry, position: int, total: int, certain: 
         subchart=_subchart(chart, e.path),
         waits_for=_waits_for(res.kind),
         delete_policies=policies,
-        deletion=_deletion(e, policies, _OPERATION_OF.get(e.event, "install"), chart.helm_version),
+        deletion=_deletion(e, policies, _OPERATION_OF.get(e.event, "install"), chart.profile.helm_version),
         conditional=bool(hook and hook.annotation.conditional),
         origin=hook.annotation.origin if hook else "yaml",
         order_certain=certain,
@@ -243,14 +245,14 @@ def _cleanup_step(event: str, hooks: list[TimelineHook], chart: Chart) -> Step |
         event,
         list(reversed(doomed)),
     )
-    if logged and versions.at_least(chart.helm_version, OUTPUT_LOG_POLICY_SINCE):
+    if logged and versions.at_least(chart.profile.helm_version, OUTPUT_LOG_POLICY_SINCE):
         step.notes.append(
             "hook-succeeded output logs are printed here, last hook first, only once every hook of the event "
             "succeeded: never when a later hook fails"
         )
     if doomed:
-        if versions.at_least(chart.helm_version, SUCCEEDED_CLEANUP_ON_FAILURE_SINCE):
-            since = "" if versions.minor_known(chart.helm_version) or not versions.is_helm3(chart.helm_version) else f" (since Helm {SUCCEEDED_CLEANUP_ON_FAILURE_SINCE})"
+        if versions.at_least(chart.profile.helm_version, SUCCEEDED_CLEANUP_ON_FAILURE_SINCE):
+            since = "" if versions.minor_known(chart.profile.helm_version) or not versions.is_helm3(chart.profile.helm_version) else f" (since Helm {SUCCEEDED_CLEANUP_ON_FAILURE_SINCE})"
             step.notes.append(f"if a later hook fails, the hook-succeeded hooks that already ran are deleted too{since}")
         else:
             step.notes.append(f"if a later hook fails, the hook-succeeded hooks that already ran stay (Helm {SUCCEEDED_CLEANUP_ON_FAILURE_SINCE} deletes them)")
@@ -313,7 +315,17 @@ def timeline(chart: Chart, operation: str = "install") -> Timeline:
     """The ordered steps of ``operation`` for ``chart`` (see the module docstring)."""
     if operation not in _PLAN:
         raise ValueError(f"unknown operation {operation!r}; one of {', '.join(OPERATIONS)}")
-    helm3 = versions.is_helm3(chart.helm_version)
+    if not chart.profile.is_helm:
+        from . import timeline_deployers
+
+        if chart.profile.is_argocd:
+            return timeline_deployers.argocd_timeline(chart, operation)
+        return timeline_deployers.adjust_embedded(_helm_timeline(chart, operation), chart)
+    return _helm_timeline(chart, operation)
+
+
+def _helm_timeline(chart: Chart, operation: str) -> Timeline:
+    helm3 = chart.profile.helm3
     steps: list[Step] = []
     notes: list[str] = []
     pre, middle, post = _PLAN[operation]
@@ -347,7 +359,7 @@ def timeline(chart: Chart, operation: str = "install") -> Timeline:
             steps.append(cleanup)
     if any(not h.order_certain for s in steps for h in s.hooks):
         notes.append("some weights or names are templated: their order is uncertain")
-    return Timeline(chart.name, str(chart.root), operation, chart.helm_version, steps, notes)
+    return Timeline(chart.name, str(chart.root), operation, chart.profile.helm_version, steps, notes)
 
 
 def _has_crds(root: Path) -> bool:
@@ -383,6 +395,10 @@ class Placement:
 
 def hook_positions(chart: Chart, template: TemplateAnalysis, resource: Resource) -> list[Placement]:
     """The place of ``resource`` in each event it runs in (empty if it is not a known hook)."""
+    if chart.profile.is_argocd:
+        from .timeline_deployers import argocd_positions
+
+        return argocd_positions(chart, resource)
     hook = resource.hook
     if hook is None or hook.skipped:
         return []

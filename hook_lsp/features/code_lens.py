@@ -27,7 +27,8 @@ def placements(ls: HookLanguageServer, uri: str):
     chart = result.chart
     template = chart.templates.get(result.path, result.analysis)
     out = []
-    for res in template.hooks:
+    # Every resource: under Argo CD a hook may carry only `argocd.argoproj.io/hook`.
+    for res in template.resources:
         places = hook_positions(chart, template, res)
         if places:
             out.append((res, template, places))

@@ -57,7 +57,7 @@ def completion(ls: HookLanguageServer, params: types.CompletionParams) -> types.
     cur = cursor_for(ls, params.text_document.uri, params.position)
     if cur is None:
         return None
-    items = complete(cur.result.analysis, cur.offset, cur.result.chart, cur.helm_version)
+    items = complete(cur.result.analysis, cur.offset, cur.result.chart, cur.profile)
     if not items:
         return None
     snippets = snippet_support(ls)

@@ -10,6 +10,7 @@ from pygls.uris import to_fs_path
 
 from .. import convert
 
+from ..analysis.profile import Profile
 from ..analysis.project import FileResult
 from ..server import HookLanguageServer
 
@@ -40,12 +41,12 @@ def result_for(ls: HookLanguageServer, uri: str, complete: bool = False) -> File
     return result
 
 
-def helm_version(ls: HookLanguageServer, path: str) -> str:
-    """The Helm version the text follows: the chart's project file, else `hookLsp.helmVersion`."""
+def profile(ls: HookLanguageServer, path: str) -> Profile:
+    """The lifecycle profile the text follows: the chart's project file, else the settings."""
     try:
-        return ls.project.config_for(Path(path)).helm_version
+        return ls.project.config_for(Path(path)).profile
     except OSError:
-        return ls.settings.helmVersion
+        return ls.settings.analysis_config().profile
 
 
 @dataclass(frozen=True)
@@ -55,7 +56,7 @@ class Cursor:
     result: FileResult
     offset: int
     encoding: str
-    helm_version: str
+    profile: Profile
 
 
 def cursor_for(ls: HookLanguageServer, uri: str, position: types.Position) -> Cursor | None:
@@ -65,4 +66,4 @@ def cursor_for(ls: HookLanguageServer, uri: str, position: types.Position) -> Cu
         return None
     encoding = convert.encoding_of(ls)
     offset = convert.offset(result.analysis.index, position, encoding)
-    return Cursor(result, offset, encoding, helm_version(ls, result.path))
+    return Cursor(result, offset, encoding, profile(ls, result.path))

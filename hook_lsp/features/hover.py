@@ -22,7 +22,7 @@ def hover(ls: HookLanguageServer, params: types.HoverParams) -> types.Hover | No
     cur = cursor_for(ls, params.text_document.uri, params.position)
     if cur is None:
         return None
-    found = hover_text(cur.result.analysis, cur.offset, cur.result.chart, cur.helm_version)
+    found = hover_text(cur.result.analysis, cur.offset, cur.result.chart, cur.profile)
     if found is None:
         return None
     markdown = found.markdown

@@ -9,6 +9,7 @@ from .. import convert
 from ..knowledge import phrases as P
 from ..knowledge.guide import section_url
 from ..server import HookLanguageServer, server
+from ..knowledge.argocd import HOOK as ARGOCD_HOOK
 from .code_lens import placements
 
 
@@ -23,7 +24,10 @@ def inlay_hints(ls: HookLanguageServer, params: types.InlayHintParams) -> list[t
     hints = []
     for res, template, places in items:
         # After the hook annotation (for a helper, after the `include` that produces it).
-        end = res.hook.annotation.value_span.end
+        ann = res.hook.annotation if res.hook is not None else res.annotation(ARGOCD_HOOK)
+        if ann is None:
+            continue
+        end = ann.value_span.end
         line = template.index.position(end)[0]
         if not (params.range.start.line <= line <= params.range.end.line):
             continue

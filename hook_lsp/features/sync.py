@@ -18,6 +18,7 @@ import logging
 from lsprotocol import types
 
 from ..server import HookLanguageServer, server
+from .deployer_hint import suggest_profile
 from .diagnostics import clear, publish, publish_incomplete
 from .documents import path_of
 
@@ -66,6 +67,7 @@ def did_open(ls: HookLanguageServer, params: types.DidOpenTextDocumentParams) ->
     uri = params.text_document.uri
     ls.project.open(path_of(uri), params.text_document.text)
     _schedule(ls, uri)
+    _guarded(suggest_profile, ls, path_of(uri))
 
 
 @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)

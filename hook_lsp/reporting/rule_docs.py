@@ -6,6 +6,8 @@
 from __future__ import annotations
 
 from ..analysis.engine import REGISTRY
+from ..analysis.profile import DEPLOYER_NAMES, coverage
+from ..knowledge.deployers import DEPLOYERS
 
 _FIX = {
     "always": "A quick fix is always available.",
@@ -26,16 +28,33 @@ def markdown() -> str:
         "`# hook-lsp: disable=CODE` on that line or the line above. What Helm does with hooks, and",
         "the source each statement was read from, is in [How Helm runs chart hooks](helm-hooks.md).",
         "",
-        "| code | name | default severity | fix |",
-        "| --- | --- | --- | --- |",
+        "The profiles column names the deployers (`hookLsp.deployer`) a rule runs under; see",
+        "[deployers.md](deployers.md).",
+        "",
+        "| code | name | default severity | fix | profiles |",
+        "| --- | --- | --- | --- | --- |",
     ]
     for r in rules:
-        out.append(f"| [{r.code}](#{r.code.lower()}-{r.name}) | `{r.name}` | {r.severity} | {r.fix} |")
+        out.append(f"| [{r.code}](#{r.code.lower()}-{r.name}) | `{r.name}` | {r.severity} | {r.fix} | {_profiles(r)} |")
     for r in rules:
         out += ["", f"## {r.code} {r.name}", "", f"Default severity: **{r.severity}**. {_FIX[r.fix]} Since {r.since}.", ""]
+        out += [_applies(r), ""]
         # Demote the docstring's sections one level under the rule's heading.
         out += [("#" + line) if line.startswith("## ") else line for line in r.doc.splitlines()]
     return "\n".join(out).rstrip() + "\n"
+
+
+def _profiles(rule) -> str:
+    applies, _ = coverage(rule.code, rule.deployers)
+    return "all" if len(applies) == len(DEPLOYER_NAMES) else ", ".join(applies)
+
+
+def _applies(rule) -> str:
+    applies, excluded = coverage(rule.code, rule.deployers)
+    line = f"Profiles: {', '.join(f'`{d}`' for d in applies)}."
+    for name, reason in excluded.items():
+        line += f" Not under `{name}`: {reason}."
+    return line
 
 
 def text() -> str:

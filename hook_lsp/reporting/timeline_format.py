@@ -11,6 +11,7 @@ import json
 
 from ..analysis.timeline import Step, Timeline, TimelineHook
 from ..knowledge import guide
+from ..knowledge.deployers import DEPLOYERS
 
 _RESET = "\033[0m"
 _STYLES = {"bold": "\033[1m", "dim": "\033[2m", "cyan": "\033[36m", "yellow": "\033[33m", "green": "\033[32m", "red": "\033[31m"}
@@ -31,11 +32,29 @@ def _short_name(name: str) -> str:
     return name if len(name) <= 60 else name[:57] + "..."
 
 
+def _title(t: Timeline) -> str:
+    """``helm upgrade shop``, or the deployer's own name for the operation."""
+    name = t.deployer.split("@")[0]
+    if name == "argocd":
+        verb = {"uninstall": "delete the Application", "test": "test", "rollback": "sync to an earlier revision"}.get(
+            t.operation, "sync"
+        )
+        return f"argocd {verb} {t.chart}"
+    return f"{name} {t.operation} {t.chart}" if name != "helm" else f"helm {t.operation} {t.chart}"
+
+
+def _order_note(t: Timeline) -> str:
+    if t.deployer == "helm":
+        return f"  (Helm {t.helm_version} order)"
+    name, _, version = t.deployer.partition("@")
+    if name == "argocd":
+        return f"  (Argo CD {version}: phases, then waves; a wave's resources are applied together)"
+    label = DEPLOYERS[name].label if name in DEPLOYERS else name
+    return f"  ({label} {version} running Helm {t.helm_version}: Helm's order)"
+
+
 def text(t: Timeline, colour: bool = False, docs_base_url: str | None = None) -> str:
-    out = [
-        _paint(f"helm {t.operation} {t.chart}", "bold", colour)
-        + _paint(f"  (Helm {t.helm_version} order)", "dim", colour)
-    ]
+    out = [_paint(_title(t), "bold", colour) + _paint(_order_note(t), "dim", colour)]
     for n, step in enumerate(t.steps, 1):
         refs = " ".join(step.refs)
         out.append("")
@@ -55,8 +74,10 @@ def text(t: Timeline, colour: bool = False, docs_base_url: str | None = None) ->
                 if not h.order_certain:
                     flags.append("order uncertain")
                 flag_text = _paint(f"  [{', '.join(flags)}]", "yellow", colour) if flags else ""
+                mark = "  ‖" if step.kind == "wave" and h.total > 1 else f"{h.position:>3}."
+                label = "wave" if step.kind == "wave" else "weight"
                 out.append(
-                    f"   {h.position:>3}. weight {weight:>{width}}  {_paint(h.kind or '?', 'bold', colour)} "
+                    f"   {mark} {label} {weight:>{width}}  {_paint(h.kind or '?', 'bold', colour)} "
                     f"{_short_name(h.name)}{flag_text}"
                 )
                 policies = "templated" if h.delete_policies is None else ", ".join(h.delete_policies) or "none"
@@ -91,11 +112,11 @@ def _mm(text: str) -> str:
 
 
 def mermaid(t: Timeline) -> str:
-    lines = ["```mermaid", "flowchart TD", f'  start(["helm {t.operation} {_mm(t.chart)}"])']
+    lines = ["```mermaid", "flowchart TD", f'  start(["{_mm(_title(t))}"])']
     prev = "start"
     for n, step in enumerate(t.steps, 1):
         sid = f"s{n}"
-        if step.kind in ("hooks", "cleanup") and step.hooks:
+        if step.kind in ("hooks", "cleanup", "wave") and step.hooks:
             lines.append(f'  subgraph {sid}["{_mm(step.title)}"]')
             lines.append("    direction TB")
             hprev = None
@@ -104,10 +125,12 @@ def mermaid(t: Timeline) -> str:
                 weight = "?" if h.weight is None else h.weight
                 if step.kind == "cleanup":
                     label = f"delete {h.kind or '?'} {_short_name(h.name)}"
+                elif step.kind == "wave":
+                    label = f"{h.kind or '?'} {_short_name(h.name)}<br/>wave {weight} · waits for {h.waits_for.split(' (')[0]}"
                 else:
                     label = f"{h.position}. {h.kind or '?'} {_short_name(h.name)}<br/>weight {weight} · waits for {h.waits_for.split(':')[0]}"
                 lines.append(f'    {hid}["{"<br/>".join(_mm(part) for part in label.split("<br/>"))}"]')
-                if hprev:
+                if hprev and step.kind != "wave":  # a wave's resources are applied together
                     lines.append(f"    {hprev} --> {hid}")
                 hprev = hid
             lines.append("  end")

@@ -69,3 +69,12 @@ def test_degrades_on_unknown_shapes(render):
     assert "does not know" in odd and "&quot;something&quot;" in odd
     assert "Nothing happens in this operation." in empty
     assert "just text" in minimal and "a hook as text" in minimal and "step 2" in minimal
+
+
+def test_argocd_waves(render):
+    answer = {"chart": "shop", "operation": "upgrade", "deployer": "argocd@3.5", "helm_version": "4.2",
+              "steps": [{"kind": "wave", "title": "PreSync wave 0 (2 together)", "event": "PreSync",
+                         "hooks": [{"kind": "Job", "name": "db-migrate", "weight": 0}, {"kind": "Job", "name": "seed", "weight": 0}]}]}
+    (html,) = render([answer, "t", "/c", "upgrade"])
+    assert "<th>wave</th>" in html and "<th>weight</th>" not in html
+    assert "argocd@3.5" in html and html.index(">db-migrate<") < html.index(">seed<")

@@ -105,10 +105,12 @@ function renderStep(step: Json, index: number): string {
   const heading = show(step.title) || show(step.event ?? step.name) || `step ${index + 1}`;
   const hooks = Array.isArray(step.hooks) ? step.hooks : [];
   const isHookStep = step.kind === "hooks" || hooks.length > 0;
+  // Argo CD's steps are waves: their resources are applied together, numbered only for reading.
+  const order = step.kind === "wave" ? "wave" : "weight";
   const waits = show(step.waits) ? `<p class="waits"><span class="key">waits for</span> ${esc(show(step.waits))}</p>` : "";
   const refs = Array.isArray(step.refs) && step.refs.length ? ` <span class="refs">${esc(show(step.refs))}</span>` : "";
   const table = hooks.length
-    ? `<table><thead><tr><th>#</th><th>weight</th><th>kind</th><th>name</th></tr></thead>` +
+    ? `<table><thead><tr><th>#</th><th>${order}</th><th>kind</th><th>name</th></tr></thead>` +
       `<tbody>${hooks.map(renderHook).join("")}</tbody></table>`
     : "";
   const event = show(step.event);
@@ -137,7 +139,7 @@ export function renderTimeline(answer: Json, title: string, root?: string, opera
     body = `<p class="muted">Nothing happens in this operation.</p>`;
   } else {
     const meta = isObject(answer)
-      ? ["chart", "operation", "helm_version", "helmVersion"]
+      ? ["chart", "operation", "deployer", "helm_version", "helmVersion"]
           .filter((k) => show(answer[k]) !== "")
           .map((k) => `<span class="detail-inline"><span class="key">${esc(k.replace(/_/g, " "))}</span> ${esc(show(answer[k]))}</span>`)
           .join(" ")

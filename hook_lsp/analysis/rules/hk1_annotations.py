@@ -60,7 +60,7 @@ def unknown_hook_event(res: Resource, ctx: RuleContext) -> Iterator[Violation]:
                 tok.span,
                 f"`{tok.raw.strip()}` is not a Helm hook event: Helm skips this whole "
                 f"{kind_of(res)} (it is neither run as a hook nor installed), saying only "
-                f"`{skip_log_line(ann.helm_value or '', ctx.config.helm_version)}` on stderr{hint}",
+                f"`{skip_log_line(ann.helm_value or '', ctx.profile.helm_version)}` on stderr{hint}",
                 fixes,
             )
 
@@ -109,7 +109,7 @@ def removed_hook_event(res: Resource, ctx: RuleContext) -> Iterator[Violation]:
                 tok.span,
                 f"`{tok.value}` is not a hook event in Helm 3 or 4 ({why.split(';')[0].split('. ')[0]}): "
                 f"Helm skips this whole {kind_of(res)}, it is neither run nor installed, saying only "
-                f"`{skip_log_line(ann.helm_value or '', ctx.config.helm_version)}` on stderr{advice}",
+                f"`{skip_log_line(ann.helm_value or '', ctx.profile.helm_version)}` on stderr{advice}",
             )
 
 

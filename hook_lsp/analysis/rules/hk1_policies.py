@@ -39,7 +39,7 @@ def _policy_violations(
                     fixes.append(Fix.replace(tok.span, guess, f"Replace with `{guess}`"))
             tail = f", and since a policy is given {default_note}" if default_note and all_unknown else ""
             yield ctx.violation(
-                tok.span, f"`{tok.raw.strip()}` is not {what}: Helm ignores it{tail}{hint}", fixes
+                tok.span, f"`{tok.raw.strip()}` is not {what}: {ctx.profile.hook_runner} ignores it{tail}{hint}", fixes
             )
 
 
@@ -76,7 +76,7 @@ def unknown_delete_policy(res: Resource, ctx: RuleContext) -> Iterator[Violation
         return
     yield from _policy_violations(
         res, ctx, A.DELETE_POLICY, A.DELETE_POLICIES, "a hook delete policy",
-        "the default `before-hook-creation` no longer applies",
+        "" if ctx.profile.default_policy_despite_unknown else "the default `before-hook-creation` no longer applies",
     )
 
 

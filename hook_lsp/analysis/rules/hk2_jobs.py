@@ -312,6 +312,9 @@ def unbounded_hook_job(res: Resource, ctx: RuleContext) -> Iterator[Violation]:
         return
     if _keys_may_be_injected(res, ctx.template, spec):
         return
+    if ctx.profile.unbounded_job_message():
+        yield ctx.violation(res.anchor, ctx.profile.unbounded_job_message())
+        return
     policies = res.hook.effective_delete_policies or []
     # `hook-failed` deletes the Job when Helm gives up, so only the masked error remains (#timeout).
     runaway = "" if "hook-failed" in policies else "Helm gives up at `--timeout` but the Job keeps running, and "
@@ -330,15 +333,16 @@ _STATIC_FUNCS = frozenset({"include", "template", "printf", "trunc", "trimSuffix
 _NAME_HELPER = re.compile(r"(fullname|\.name|\.names\.name)$", re.IGNORECASE)
 
 
-def _name_is_stable(res: Resource, template: TemplateAnalysis) -> bool:
-    """True when the Job name renders the same on every upgrade (release name/fullname at most)."""
+def _name_is_stable(res: Resource, template: TemplateAnalysis, constant: frozenset[str] = frozenset()) -> bool:
+    """True when the Job name renders the same on every upgrade (release name/fullname at most,
+    and the ``constant`` fields the deployer renders the same each time)."""
     node = res.name_node
     if node is None:
         return False
     for action in template.masked.actions_in(node.span):
         tokens = tokenize(action.body, action.body_start)
         for i, tok in enumerate(tokens):
-            if tok.kind == "field" and tok.text not in _STATIC_FIELDS:
+            if tok.kind == "field" and tok.text not in _STATIC_FIELDS and tok.text not in constant:
                 return False
             if tok.kind == "ident" and tok.text not in _STATIC_FUNCS:
                 return False
@@ -371,7 +375,9 @@ def fixed_name_plain_job(res: Resource, ctx: RuleContext) -> Iterator[Violation]
     Jobs with `ttlSecondsAfterFinished` (the finished Job is gone before the next upgrade, which
     then creates it again), Jobs rendered only under `.Release.IsInstall`, Jobs whose
     annotations may come from values (they may be hooks), and Jobs whose hook annotation is
-    misspelt or misplaced (the author meant a hook: that mistake is reported on its own).
+    misspelt or misplaced (the author meant a hook: that mistake is reported on its own). Under
+    the `argocd` profile, `.Release.Revision` (always 1) and `.Release.IsInstall` (always true)
+    exempt nothing, and Jobs with Argo CD's hook annotation are hooks.
 
     ## Why is this bad?
     A Job's `spec.template` is immutable. On `helm upgrade` Helm patches the existing Job, and
@@ -396,14 +402,22 @@ def fixed_name_plain_job(res: Resource, ctx: RuleContext) -> Iterator[Violation]
         return  # (a misspelt or misplaced hook annotation is its own finding: the author meant a hook)
     if res.annotation("helm.sh/hook") is not None or res.generate_name is not None:
         return
+    if ctx.profile.is_own_hook(res):
+        return  # a hook of the deployer itself (Argo CD's annotation)
     template = ctx.template
     spec = _job_spec(res)
     if spec is None or spec.get("ttlSecondsAfterFinished") is not None or _keys_may_be_injected(res, template, spec):
         return
-    if not _name_is_stable(res, template) or _only_on_install(res, template):
+    rendered = ctx.profile.template_constants()
+    if not _name_is_stable(res, template, rendered.fields):
+        return
+    if not rendered.always_install and _only_on_install(res, template):
         return
     node = res.name_node
     fixes = []
+    if rendered.message:
+        yield ctx.violation(node.span, rendered.message)
+        return
     if node.style in (None, '"') and not res.name_raw.endswith("-"):
         at = node.span.end - (1 if node.style == '"' else 0)
         suffix = "-{{ .Release.Revision }}"

@@ -98,9 +98,13 @@ def missing_before_hook_creation(res: Resource, ctx: RuleContext) -> Iterator[Vi
         return  # the TTL controller removes the finished Job
     if _name_differs_each_render(res, ctx):
         return  # the next run creates an object under another name: nothing collides
+    if ctx.profile.deletes_before_creation(res):
+        return  # e.g. Argo CD's own delete-policy annotation lists BeforeHookCreation
     left = "a failed" if "hook-succeeded" in policies else "a successful"
     kind = res.kind
-    if ctx.helm3:
+    if ctx.profile.leftover_hook_consequence(kind):
+        consequence = ctx.profile.leftover_hook_consequence(kind)
+    elif ctx.helm3:
         consequence = (
             f"the next run then fails with `{_plural(kind)} \"{res.name or '<name>'}\" already exists` "
             "until the object is deleted by hand"
@@ -256,11 +260,6 @@ def hook_generate_name(res: Resource, ctx: RuleContext) -> Iterator[Violation]:
     )
 
 
-#: Events that run more than once in a release's life (guide #lifecycle: upgrade and rollback run on
-#: every `helm upgrade` / `helm rollback`; test on every `helm test`).
-_RECURRING_EVENTS = ("pre-upgrade", "post-upgrade", "pre-rollback", "post-rollback", "test")
-
-
 def _scratch_for_hooks(res: Resource, ctx: RuleContext) -> bool:
     """True when only hook pods mount the claim: scratch space that is meant to start empty."""
     if ctx.chart is None:
@@ -300,7 +299,8 @@ def hook_pvc_recreated(res: Resource, ctx: RuleContext) -> Iterator[Violation]:
     ## Fix
     Make the claim a normal resource of the chart (optionally with
     `helm.sh/resource-policy: keep`), or a `pre-install` hook only, which Helm does not run
-    again on upgrade:
+    again on upgrade (under Argo CD every sync runs `pre-install` hooks too: only a plain
+    resource keeps the claim):
     ```yaml
     kind: PersistentVolumeClaim
     metadata:
@@ -312,18 +312,17 @@ def hook_pvc_recreated(res: Resource, ctx: RuleContext) -> Iterator[Violation]:
     hook = res.hook
     if res.kind != "PersistentVolumeClaim" or hook is None or not hook.known or hook.skipped:
         return
-    policies = hook.effective_delete_policies
-    if policies is None or A.DEFAULT_DELETE_POLICY not in policies:
+    if not ctx.profile.deletes_before_creation(res):
         return
-    recurring = [e for e in dict.fromkeys(hook.events) if e in _RECURRING_EVENTS]
+    recurring = [e for e in dict.fromkeys(hook.events) if e in ctx.profile.recurring_events()]
     if not recurring or _scratch_for_hooks(res, ctx):
         return
-    how = "Helm's default `before-hook-creation`" if not hook.delete_policies else "`before-hook-creation`"
+    how = f"{ctx.profile.hook_runner}'s default `before-hook-creation`" if not hook.delete_policies else "`before-hook-creation`"
     span = next((t.span for t in hook.event_tokens if t.value in recurring), hook.annotation.content_span)
     yield ctx.violation(
         span,
-        f"this PersistentVolumeClaim is a `{recurring[0]}` hook with {how}: every "
-        f"{'upgrade' if 'upgrade' in recurring[0] else recurring[0].split('-')[-1]} deletes the claim "
+        f"this PersistentVolumeClaim is a `{recurring[0]}` hook with {how}: "
+        f"{ctx.profile.rerun_phrase(recurring[0])} deletes the claim "
         "and creates a new, empty one (with a dynamically provisioned volume the data is deleted "
         "too), and while a pod still mounts it the deletion is held by Kubernetes' pvc-protection "
         "finalizer",

@@ -141,7 +141,7 @@ def test_logs_deleted_before_read(res: Resource, ctx: RuleContext) -> Iterator[V
     hook = res.hook
     if res.kind != "Pod" or hook is None or not hook.known or hook.skipped or "test" not in hook.events:
         return
-    if versions.at_least(ctx.config.helm_version, TEST_LOGS_BEFORE_CLEANUP_SINCE):
+    if versions.at_least(ctx.profile.helm_version, TEST_LOGS_BEFORE_CLEANUP_SINCE):
         return
     policies = hook.effective_delete_policies
     if policies is None or "hook-succeeded" not in policies or hook.delete_policy is None:
@@ -182,11 +182,11 @@ def output_log_policy_before_helm_318(res: Resource, ctx: RuleContext) -> Iterat
     hook = res.hook
     if hook is None or hook.output_log_policy is None:
         return
-    if versions.at_least(ctx.config.helm_version, OUTPUT_LOG_POLICY_SINCE):
+    if versions.at_least(ctx.profile.helm_version, OUTPUT_LOG_POLICY_SINCE):
         return
     ann = hook.output_log_policy
     yield ctx.violation(
         ann.key_span,
-        f"Helm {ctx.config.helm_version} ignores `{ann.key}`: Helm reads it only from "
+        f"Helm {ctx.profile.helm_version} ignores `{ann.key}`: Helm reads it only from "
         f"{OUTPUT_LOG_POLICY_SINCE} on, so this hook's logs are never printed",
     )

@@ -39,8 +39,8 @@ WORK_COMMANDS = frozenset(
 )
 
 
-def _rerun_severity(res: Resource) -> tuple[str, str]:
-    profile = rerun_profile(res)
+def _rerun_severity(res: Resource, ctx: RuleContext) -> tuple[str, str]:
+    profile = rerun_profile(res, ctx.profile)
     severity = Severity.WARNING if profile.certain else Severity.INFORMATION
     return severity, profile.summary or "it may run again"
 
@@ -191,7 +191,7 @@ def command_fails_on_rerun(res: Resource, ctx: RuleContext) -> Iterator[Violatio
                 span = span_of(unit, cmd.name_start, cmd.end)
             else:
                 continue
-            severity, why_rerun = _rerun_severity(hook)
+            severity, why_rerun = _rerun_severity(hook, ctx)
             yield ctx.violation(span, f"{message}: {why_rerun}{where(unit)}", fixes, own_severity=severity, related=related(unit))
 
 

@@ -65,7 +65,7 @@ def _violations(res: Resource, ctx: RuleContext, kind: str, problem: str, title:
     for unit, f in _findings(res, ctx, kind):
         text = unit.script.text
         hook = unit.script.resource
-        profile = rerun_profile(hook)
+        profile = rerun_profile(hook, ctx.profile)
         fixes = []
         if f.insert_at is not None:
             offset = text.insertion_offset(f.insert_at)

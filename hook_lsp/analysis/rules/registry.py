@@ -23,6 +23,7 @@ from ..source import Span
 if TYPE_CHECKING:  # pragma: no cover
     from ..chart import Chart
     from ..config import AnalysisConfig
+    from ..profile import Profile
     from ..hook_model import TemplateAnalysis
 
 _CODE = re.compile(r"^HK\d{3}$")
@@ -109,6 +110,9 @@ class Rule:
     summary: str
     doc: str
     since: str = "0.1.0"
+    #: The deployers (lifecycle profiles) the rule is about; None = every deployer. A profile
+    #: may still exclude a rule whose premise does not hold under it (`knowledge.deployers`).
+    deployers: tuple[str, ...] | None = None
 
 
 REGISTRY: dict[str, Rule] = {}
@@ -121,6 +125,7 @@ def rule(
     fix: str = FixAvailability.NONE,
     scope: str = "resource",
     since: str = "0.1.0",
+    deployers: tuple[str, ...] | None = None,
 ) -> Callable[[Callable[..., Iterator[Violation]]], Callable[..., Iterator[Violation]]]:
     """Register a rule function; see the module docstring for the contract."""
 
@@ -140,7 +145,7 @@ def rule(
         if missing:
             raise ValueError(f"{code}: docstring lacks {', '.join(missing)}")
         summary = doc.split("## What it does", 1)[1].strip().split("\n\n", 1)[0].replace("\n", " ")
-        REGISTRY[code] = Rule(code, name, severity, fix, scope, func, summary, doc, since)
+        REGISTRY[code] = Rule(code, name, severity, fix, scope, func, summary, doc, since, deployers)
         return func
 
     return register
@@ -159,8 +164,12 @@ class RuleContext:
         return Violation(self.code, span, message, fixes=fixes or [], **kw)
 
     @property
+    def profile(self) -> "Profile":
+        return self.config.profile
+
+    @property
     def helm3(self) -> bool:
-        return versions.is_helm3(self.config.helm_version)
+        return self.config.profile.helm3
 
 
 def rules_by_name() -> dict[str, Rule]:

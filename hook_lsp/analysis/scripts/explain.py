@@ -13,6 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ...knowledge import reruns as R
+from typing import TYPE_CHECKING
+
 from ..hook_model import Resource
 from ..yaml_types import go_atoi
 
@@ -21,6 +23,9 @@ _ROLLBACK = ("pre-rollback", "post-rollback")
 _DELETE = ("pre-delete", "post-delete")
 #: Kubernetes' default `spec.backoffLimit` of a Job (see `knowledge.reruns`).
 DEFAULT_BACKOFF_LIMIT = R.DEFAULT_BACKOFF_LIMIT
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..profile import Profile
 
 
 @dataclass(frozen=True)
@@ -58,10 +63,15 @@ def _retries(res: Resource) -> tuple[str | None, bool]:
     return None, False
 
 
-def rerun_profile(res: Resource) -> RerunProfile:
-    """Why ``res`` (a hook) may run its scripts again."""
+def rerun_profile(res: Resource, lifecycle: "Profile | None" = None) -> RerunProfile:
+    """Why ``res`` (a hook) may run its scripts again under ``lifecycle`` (the helm CLI by default)."""
     reasons: list[str] = []
     certain = False
+    if lifecycle is not None:
+        every_sync = lifecycle.rerun_every_deploy(res)
+        if every_sync:
+            reasons.append(every_sync)
+            certain = True
     hook = res.hook
     events = list(dict.fromkeys(hook.events)) if hook is not None and hook.known else []
     if any(e in _UPGRADE for e in events):
@@ -94,6 +104,6 @@ def rerun_profile(res: Resource) -> RerunProfile:
     return RerunProfile(certain, tuple(reasons))
 
 
-def rerun_reasons(res: Resource) -> list[str]:
+def rerun_reasons(res: Resource, lifecycle: "Profile | None" = None) -> list[str]:
     """The reasons ``res`` may run again, as sentences for hover and messages."""
-    return list(rerun_profile(res).reasons)
+    return list(rerun_profile(res, lifecycle).reasons)
