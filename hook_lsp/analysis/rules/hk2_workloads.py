@@ -88,6 +88,6 @@ def long_running_kind_as_hook(res: Resource, ctx: RuleContext) -> Iterator[Viola
     yield ctx.violation(
         span,
         f"this {res.kind} is a {'/'.join(f'`{e}`' for e in events)} hook: "
-        + workload_hook_message(res.kind, events, policies, _DEPLOYER),
+        + workload_hook_message(res.kind, events, policies, _DEPLOYER, ctx.helm3),
         _fix(res, ctx.template.text),
     )
