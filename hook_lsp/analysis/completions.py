@@ -21,7 +21,7 @@ from ..knowledge import weights as W
 from ..knowledge.events import EVENT_DOCS
 from ..knowledge.keys import KEY_DOCS
 from ..knowledge.scaffolds import SCAFFOLDS, Scaffold
-from ..knowledge.workload_hooks import LONG_LIVED_KINDS
+from ..knowledge.workload_hooks import LONG_LIVED_KINDS, workload_hook_fact_text
 from . import hovers as H
 from .chart import Chart, HookEntry
 from .cursor import (
@@ -120,12 +120,16 @@ def _keys(analysis: TemplateAnalysis, ctx: KeyContext, v: str) -> list[Item]:
         written = f"{ctx.quote}{key}{ctx.quote}"
         insert = written if ctx.has_colon else f"{written}: "
         doc = KEY_DOCS[key]
+        documentation = H.key_doc(key, v)
+        if key == A.HOOK and kind in LONG_LIVED_KINDS:
+            # The usual remedy first: a long-running kind is rarely meant to be a hook (HK220).
+            documentation = workload_hook_fact_text(kind) + "\n\n" + documentation
         items.append(
             Item(
                 label=key,
                 kind="property",
                 detail=doc.summary,
-                documentation=H.key_doc(key, v),
+                documentation=documentation,
                 insert_text=insert,
                 span=ctx.span,
                 sort_text=f"{i:02d}",

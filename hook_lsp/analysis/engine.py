@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from . import rules as _rules  # noqa: F401  (registers every rule module)
 from .config import AnalysisConfig
 from .failures import describe
-from .hook_model import TemplateAnalysis
+from .hook_model import Resource, TemplateAnalysis
 from .resolve.enrich import attach_related
 from .rules.registry import REGISTRY, RuleContext, Severity, Violation
 
@@ -80,6 +80,22 @@ def enabled_rules(config: AnalysisConfig):
     return out
 
 
+#: Rule families that read annotations as written (HK0xx reading, HK1xx annotations): they see
+#: each resource as Helm reads it. Every other rule sees a resource whose hook annotation is
+#: misspelt or misplaced as the hook its author meant (`Resource.intended_hook`).
+_AS_WRITTEN = ("HK0", "HK1")
+
+
+def _as_meant(resources: list[Resource]) -> list[Resource]:
+    """Each resource, or a view of it as the hook it was meant to be."""
+    out = []
+    for res in resources:
+        if res.hook is None and res.intended_hook is not None:
+            res = replace(res, hook=res.intended_hook, intended_hook=None)
+        out.append(res)
+    return out
+
+
 def check_template(
     template: TemplateAnalysis, config: AnalysisConfig | None = None, chart=None, failures: list[str] | None = None
 ) -> list[Violation]:
@@ -89,9 +105,14 @@ def check_template(
     """
     config = config or AnalysisConfig()
     out: list[Violation] = []
+    meant = None
     for rule, level in enabled_rules(config):
         ctx = RuleContext(template, config, chart, rule.code)
-        targets = template.resources if rule.scope == "resource" else [template]
+        if rule.scope == "resource" and not rule.code.startswith(_AS_WRITTEN):
+            meant = meant if meant is not None else _as_meant(template.resources)
+            targets = meant
+        else:
+            targets = template.resources if rule.scope == "resource" else [template]
         for target in targets:
             try:
                 for violation in rule.check(target, ctx):

@@ -4,7 +4,9 @@
 document, the kind, name, namespace, every annotation (with exact key and value spans), the hook
 settings parsed exactly as Helm parses them, hook-like keys in places
 Helm never reads, and for pod-running kinds the workload read by `pods` (restart policy, Job
-limits, containers, the Secrets/ConfigMaps/ServiceAccounts/PVCs the pod references).
+limits, containers, the Secrets/ConfigMaps/ServiceAccounts/PVCs the pod references). When Helm
+reads no hook but a `helm.sh/hook` key is misspelt or misplaced, `Resource.intended_hook` holds the
+hook the author meant, so that only the annotation rules report that one mistake.
 
 A value produced by a template action is *statically unknown*: it is recorded with
 ``templated=True`` and rules must stay silent about it.
@@ -441,7 +443,7 @@ class _Extractor:
 
 #: Where a misplaced key still shows what the author meant: metadata-like maps (not `data:` or a
 #: spec field, where the key is a value of its own).
-_METADATA_PLACES = frozenset({"annotations", "labels", "metadata"})
+METADATA_PLACES = frozenset({"annotations", "labels", "metadata"})
 
 
 def _intended_hook(res: Resource) -> Hook | None:
@@ -452,7 +454,7 @@ def _intended_hook(res: Resource) -> Hook | None:
         if key is not None and key != ann.key:
             found.setdefault(key, []).append(ann)
     for where, ann in res.misplaced:
-        if ann.key_templated or where.rsplit(".", 1)[-1] not in _METADATA_PLACES:
+        if ann.key_templated or where.rsplit(".", 1)[-1] not in METADATA_PLACES:
             continue
         key = meant_key(ann.key.strip())
         if key is not None:

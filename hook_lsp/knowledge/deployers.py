@@ -63,6 +63,7 @@ DEPLOYERS: dict[str, Deployer] = {
             "HK112": "Argo CD never reads `helm.sh/hook-output-log-policy` (it prints no hook logs)",
             "HK113": "Argo CD never reads `helm.sh/hook-output-log-policy` (it prints no hook logs)",
             "HK114": "Argo CD reads `helm.sh/resource-policy: keep` when the Application is deleted, hooks included",
+            "HK220": "Argo CD waits for a hook of any kind to be healthy before the next wave, and by default re-creates it on every sync",
         },
         notes=(
             "hooks run on every sync, not once per install or upgrade",

@@ -44,6 +44,10 @@ class WorkloadHookText:
     recreated: str
     #: The object is never updated by upgrades (no upgrade event).
     never_updated: str
+    #: An upgrade event without `before-hook-creation`: Helm 4 applies it over the old object.
+    reapplied: str
+    #: The same under Helm 3, which creates it again and fails.
+    reapplied_helm3: str
     #: What uninstall does with it.
     uninstall: str
     #: The usual remedy, for the message and the hover.
@@ -60,6 +64,9 @@ TEXTS: dict[str, WorkloadHookText] = {
         recreated="every upgrade deletes it and creates it again (`before-hook-creation`), with a gap in "
         "between",
         never_updated="upgrades never update it (hooks are not part of the release's manifest)",
+        reapplied="each upgrade applies it again over the old object outside the release (server-side "
+        "apply; with client-side apply the upgrade fails with `already exists`)",
+        reapplied_helm3="the next upgrade fails to create it again (`already exists`)",
         uninstall="`helm uninstall` never removes it",
         remedy="make it a normal resource of the chart (drop the `helm.sh/hook*` annotations); run one-off "
         "work as a Job hook",
@@ -70,14 +77,18 @@ _UPGRADE_EVENTS = ("pre-upgrade", "post-upgrade", "pre-rollback", "post-rollback
 
 
 def workload_hook_message(
-    kind: str, events: list[str], policies: list[str], deployer: str = "helm"
+    kind: str, events: list[str], policies: list[str], deployer: str = "helm", helm3: bool = False
 ) -> str:
     """The finding for a ``kind`` hook of ``events`` with effective delete ``policies``."""
     text = TEXTS.get(deployer, TEXTS["helm"])
     what = LONG_LIVED_KINDS.get(kind, "serving")
     first = {"pods": text.unwaited, "schedule": text.scheduled, "serving": text.serving}[what].format(kind=kind)
-    recreated = "before-hook-creation" in policies and any(e in _UPGRADE_EVENTS for e in events)
-    life = text.recreated if recreated else text.never_updated
+    if not any(e in _UPGRADE_EVENTS for e in events):
+        life = text.never_updated
+    elif "before-hook-creation" in policies:
+        life = text.recreated
+    else:
+        life = text.reapplied_helm3 if helm3 else text.reapplied
     return f"{first}; {life}, and {text.uninstall}: {text.remedy}"
 
 

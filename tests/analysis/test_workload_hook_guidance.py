@@ -7,10 +7,21 @@ from hook_lsp.analysis.hook_model import analyse_template
 from hook_lsp.knowledge.kinds_text import wait_facts
 
 
-def _labels(kind: str) -> list[str]:
+def _items(kind: str):
     text = f"kind: {kind}\nmetadata:\n  name: m\n  annotations:\n    \nspec: {{}}\n"
     offset = text.index("    \n") + 4
-    return [i.label for i in complete(analyse_template(text, "t.yaml"), offset, None)]
+    return complete(analyse_template(text, "t.yaml"), offset, None)
+
+
+def _labels(kind: str) -> list[str]:
+    return [i.label for i in _items(kind)]
+
+
+def test_hook_key_on_a_statefulset_leads_with_the_remedy() -> None:
+    doc = next(i.documentation for i in _items("StatefulSet") if i.label == "helm.sh/hook")
+    assert doc.startswith("A StatefulSet hook is not part of the release") and "Job hook" in doc
+    job_doc = next(i.documentation for i in _items("Job") if i.label == "helm.sh/hook")
+    assert "not part of the release: upgrades" not in job_doc.split("\n")[0]
 
 
 def test_no_hook_scaffold_on_a_deployment_but_on_a_job() -> None:

@@ -65,3 +65,16 @@ def test_only_the_annotation_finding(tmp_path: Path, case: str) -> None:
     sa_codes = {v.code for v in project.check(str(sa)).violations if v.severity in ("error", "warning")}
     assert job_codes == ({code} if code else set())
     assert sa_codes == {"HK106"}
+
+
+def test_other_problems_of_the_meant_hook_are_still_found(tmp_path: Path) -> None:
+    """The misplaced Job is checked as the pre-install hook it was meant to be: its restart
+    policy, which the API server would reject for a Job, is reported as well (another cause)."""
+    (tmp_path / "Chart.yaml").write_text("apiVersion: v2\nname: app\nversion: 0.1.0\n")
+    (tmp_path / "templates").mkdir()
+    job = tmp_path / "templates" / "job.yaml"
+    text = JOB.format(annotations="", pod_annotations="    metadata:\n      annotations:\n        helm.sh/hook: pre-install\n")
+    job.write_text(text.replace("restartPolicy: Never", "restartPolicy: Always").replace(
+        '      serviceAccountName: {{ include "app.fullname" . }}-migrate\n', ""))
+    codes = {v.code for v in Project(AnalysisConfig()).check(str(job)).violations}
+    assert {"HK107", "HK207"} <= codes and "HK211" not in codes

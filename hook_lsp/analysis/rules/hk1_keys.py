@@ -7,6 +7,7 @@ from typing import Iterator
 
 from ...knowledge import annotations as A
 from ..annotation_keys import key_guess as _key_guess
+from ..hook_model import METADATA_PLACES as _METADATA_PLACES
 from ..hook_model import Resource
 from ..yaml_tree import YSeq
 from .annotation_support import LITERAL_ORIGINS, kind_of, quoted_inside
@@ -77,8 +78,6 @@ def misspelled_hook_annotation_key(res: Resource, ctx: RuleContext) -> Iterator[
         )
 
 
-#: Where an annotation key ends up when it is put in the wrong metadata.
-_METADATA_PLACES = frozenset({"annotations", "labels", "metadata"})
 
 
 @rule("HK107", "misplaced-hook-annotation", Severity.WARNING, FixAvailability.NONE)

@@ -42,8 +42,9 @@ def missing_before_hook_creation(res: Resource, ctx: RuleContext) -> Iterator[Vi
 
     Not flagged: `hook-succeeded,hook-failed` together (the object then stays only when the
     Helm process itself is interrupted), Jobs with `ttlSecondsAfterFinished`, which the TTL
-    controller removes, and hooks whose name is random or time-based (`randAlphaNum`, `uuidv4`,
-    `now`...), so that the next run never meets the leftover object.
+    controller removes, hooks whose name is random or time-based (`randAlphaNum`, `uuidv4`,
+    `now`...), and upgrade or rollback hooks whose name has `.Release.Revision`, so that the next
+    run never meets the leftover object.
 
     ## Why is this bad?
     Helm applies the default `before-hook-creation` only when the annotation is absent; any
@@ -100,6 +101,8 @@ def missing_before_hook_creation(res: Resource, ctx: RuleContext) -> Iterator[Vi
         return  # the next run creates an object under another name: nothing collides
     if ctx.profile.deletes_before_creation(res):
         return  # e.g. Argo CD's own delete-policy annotation lists BeforeHookCreation
+    if set(hook.events) <= _NEW_REVISION_EVENTS and _name_has_revision(res, ctx):
+        return  # every upgrade or rollback is a new revision: a new name each run
     left = "a failed" if "hook-succeeded" in policies else "a successful"
     kind = res.kind
     if ctx.profile.leftover_hook_consequence(kind):
@@ -152,6 +155,19 @@ def _name_differs_each_render(res: Resource, ctx: RuleContext) -> bool:
             if any(t.kind == "ident" and t.text in _PER_RENDER_FUNCS for t in tokenize(action.body, action.body_start)):
                 return True
     return False
+
+
+#: Events whose every run belongs to a new revision. (A re-install after an uninstall starts at
+#: revision 1 again, a retried uninstall or `helm test` keeps the revision: names repeat there.)
+_NEW_REVISION_EVENTS = frozenset({"pre-upgrade", "post-upgrade", "pre-rollback", "post-rollback"})
+
+
+def _name_has_revision(res: Resource, ctx: RuleContext) -> bool:
+    """True when ``metadata.name`` renders `.Release.Revision` (a new name on every revision)."""
+    node = res.name_node
+    if node is None or ".Release.Revision" in ctx.profile.template_constants().fields:
+        return False  # (Argo CD renders with `helm template`: the revision is always 1)
+    return any(".Release.Revision" in a.body for a in ctx.template.masked.actions_in(node.span))
 
 
 def _plural(kind: str) -> str:

@@ -17,10 +17,6 @@ from ..hook_model import Resource
 from .annotation_support import literal, removal_fix
 from .registry import Fix, FixAvailability, RuleContext, Severity, Violation, rule
 
-#: The deployer whose wording is used (the `helm` CLI); a deployer profile may pass another key.
-_DEPLOYER = "helm"
-
-
 def _fix(res: Resource, text: str) -> list[Fix]:
     """One unsafe fix removing every hook annotation line (the resource becomes a normal one)."""
     edits = []
@@ -88,6 +84,6 @@ def long_running_kind_as_hook(res: Resource, ctx: RuleContext) -> Iterator[Viola
     yield ctx.violation(
         span,
         f"this {res.kind} is a {'/'.join(f'`{e}`' for e in events)} hook: "
-        + workload_hook_message(res.kind, events, policies, _DEPLOYER),
+        + workload_hook_message(res.kind, events, policies, ctx.profile.deployer, ctx.helm3),
         _fix(res, ctx.template.text),
     )
