@@ -93,6 +93,15 @@ class HookEntry:
     name: str
     #: Position in file order (the stable sorts keep it for full ties).
     file_rank: int
+    #: The name is Helm's (literal, or rendered over the chart's values); False: `name` is the
+    #: template source and `name_why` says what keeps it unknown.
+    name_known: bool = False
+    name_why: str | None = None
+    #: Rendered ``metadata.namespace`` ("" when absent, None when unknown).
+    namespace: str | None = ""
+    #: The name for comparisons: the assumed release name is written as an action in it, so
+    #: an order that depends on the release name is not taken for certain.
+    order_name: str = ""
 
     @property
     def path(self) -> str:
@@ -100,6 +109,8 @@ class HookEntry:
 
     @property
     def label(self) -> str:
+        if self.name_known:
+            return self.name or "(unnamed)"
         return self.resource.name or self.resource.name_raw or "(unnamed)"
 
 
@@ -287,13 +298,18 @@ class Chart:
         entries: list[HookEntry] = []
         rank = 0
         for template in self.manifest_templates():
-            for res in template.hooks:
+            resolved = self._resolved_names(template)
+            for i, res in enumerate(template.resources):
                 hook = res.hook
                 if hook is None or hook.skipped:
                     continue
+                name, known, why, namespace, order_name = _entry_name(res, resolved.get(i), self.release_name)
                 for event in hook.events:
                     entries.append(
-                        HookEntry(res, template, event, hook.weight_value, res.name or res.name_raw or "", rank)
+                        HookEntry(
+                            res, template, event, hook.weight_value, name, rank,
+                            name_known=known, name_why=why, namespace=namespace, order_name=order_name,
+                        )
                     )
                 rank += 1
         # Stable kind pre-sort, as `sortHooksByKind(hooks, InstallOrder)` does.
@@ -311,13 +327,30 @@ class Chart:
                 self._entries.setdefault((event, id(e.resource)), e)
         return by_event
 
+    @property
+    def release_name(self) -> str:
+        """The release name templates are resolved for (see `Resolver`)."""
+        from .resolve.enrich import DEFAULT_RELEASE_NAME
+
+        return getattr(self.enrich, "release_name", None) or DEFAULT_RELEASE_NAME
+
+    def _resolved_names(self, template: TemplateAnalysis) -> dict:
+        """Rendered names of the template's resources whose name or namespace is templated."""
+        names = getattr(self.enrich, "names", None)
+        if names is None or not any(
+            r.hook is not None and (r.name is None or (r.namespace is None and _has_namespace(r)))
+            for r in template.resources
+        ):
+            return {}
+        return names(template, self)
+
     def runs_before(self, a: HookEntry, b: HookEntry) -> bool | None:
         """True/False when Helm certainly runs ``a`` before ``b`` in their event; None if unknown."""
         if a.weight is None or b.weight is None:
             return None
         if a.weight != b.weight:
             return a.weight < b.weight
-        cmp = name_order(a.name, b.name)
+        cmp = name_order(a.order_name or a.name, b.order_name or b.name)
         if cmp is None:
             return None
         if cmp != 0:
@@ -326,6 +359,36 @@ class Chart:
         if ka != kb:
             return ka < kb
         return a.file_rank < b.file_rank
+
+
+#: How the assumed release name is written in `HookEntry.order_name` (an action, so that
+#: `name_order` treats a difference inside it as unknown).
+_RELEASE_ACTION = "{{ .Release.Name }}"
+
+
+def _has_namespace(res: Resource) -> bool:
+    return res.metadata is not None and res.metadata.get("namespace") is not None
+
+
+def _entry_name(res: Resource, resolved, release_name: str) -> tuple[str, bool, str | None, str | None, str]:
+    """(name, known, why unknown, namespace, comparison name) of a hook resource."""
+    namespace = res.namespace if res.namespace is not None or not _has_namespace(res) else None
+    if resolved is not None and resolved.namespace is not None:
+        namespace = resolved.namespace
+    if res.name is not None:
+        return res.name, True, None, namespace, res.name
+    if res.name_node is None and res.generate_name is None and res.metadata is not None and resolved is None:
+        return "", True, None, namespace, ""  # no name at all: Helm compares ""
+    if resolved is not None and resolved.name is not None:
+        order = resolved.name
+        if resolved.release_dependent:
+            order = order.replace(release_name, _RELEASE_ACTION)
+        return resolved.name, True, None, namespace, order
+    if resolved is not None and resolved.why is None and res.name_node is None:
+        return "", True, None, namespace, ""  # the rendered document has no name: Helm compares ""
+    raw = res.name_raw or ""
+    why = resolved.why if resolved is not None else None
+    return raw, False, why or "the name is templated", namespace, raw
 
 
 def _chart_name(root: Path) -> str:

@@ -51,6 +51,24 @@ class ResolvedAnnotation(Annotation):
     define: Define | None = None
 
 
+#: The release name `helm template` uses when none is given (Helm 3 and 4 `template.go`).
+DEFAULT_RELEASE_NAME = "release-name"
+DEFAULT_NAMESPACE = "default"
+
+
+@dataclass
+class ResolvedName:
+    """A resource's rendered ``metadata.name`` and ``metadata.namespace``."""
+
+    #: None when it depends on something unknowable (then `why` says what).
+    name: str | None
+    namespace: str | None = None
+    why: str | None = None
+    #: The name contains the assumed release name: orders that compare it with names that do
+    #: not are true for that release name only.
+    release_dependent: bool = False
+
+
 @dataclass
 class _Segment:
     out_start: int
@@ -61,6 +79,8 @@ class _Segment:
     site: Span
     define: Define | None
     conditional: bool
+    #: Why the text of this action is (partly) unknown.
+    causes: tuple[str, ...] = ()
 
 
 class _MapWriter(Writer):
@@ -81,6 +101,10 @@ class _MapWriter(Writer):
 
     def output(self, action, value: str, define, conditional: bool) -> None:
         self._add(value, -1, action.span, define, conditional)
+
+    def unknown_causes(self, causes: list[str]) -> None:
+        if self.segments and causes:
+            self.segments[-1].causes = tuple(causes)
 
     def source_offset(self, offset: int, end: bool) -> int | None:
         """Where rendered ``offset`` comes from; for ``end``, the offset just past it."""
@@ -108,8 +132,19 @@ class _Library:
 class Resolver:
     """The `Chart.enrich` callback; keeps parsed helpers and values per chart root."""
 
-    def __init__(self, values_files: list[str] | tuple[str, ...] = ()) -> None:
+    def __init__(
+        self,
+        values_files: list[str] | tuple[str, ...] = (),
+        release_name: str | None = None,
+        namespace: str | None = None,
+    ) -> None:
         self.values_files = tuple(values_files)
+        #: The release that names are resolved for; None: `DEFAULT_RELEASE_NAME`, and orders
+        #: that depend on the release name are then not certain.
+        self.release_name = release_name or None
+        self.namespace = namespace or None
+        #: Resolved ``metadata.name``/``namespace`` per template: (input key, defines, values, names).
+        self._names: dict[str, tuple[tuple, dict, dict, dict[int, "ResolvedName"]]] = {}
         self._libraries: dict[Path, _Library] = {}
         self._values: dict[Path, tuple[tuple, dict]] = {}
         self._metadata: dict[Path, dict] = {}
@@ -234,19 +269,29 @@ class Resolver:
             # annotations, and their spans, are the same as last time.
             _merge_all(analysis, hit[3])
             return
+        rendered, writer = self._render(analysis, chart, chart_dir, defines, values)
+        found = self._resolve(analysis, rendered, writer)
+        self._renders[analysis.path] = (key, defines, values, found)
+        # The same render gives the names: keep them for the chart-wide order.
+        self._names[analysis.path] = (key, defines, values, self._read_names(analysis, rendered, writer))
+        _merge_all(analysis, found)
+
+    def _render(self, analysis: TemplateAnalysis, chart, chart_dir: Path, defines, values) -> tuple[str, "_MapWriter"]:
         parsed = parse(analysis.text, analysis.path)
         all_defines = {**defines, **parsed.defines}
         meta = self._metadata.get(chart_dir)
         if meta is None:
             meta = self._metadata[chart_dir] = chart_metadata(chart_dir)
         try:
-            render_path = chart.render_path(path)
+            render_path = chart.render_path(Path(analysis.path))
         except ValueError:
-            render_path = path.name
+            render_path = Path(analysis.path).name
         dot = {
             "Values": deep_copy(values),
             "Release": {
-                "Name": UNKNOWN, "Namespace": UNKNOWN, "Service": "Helm",
+                "Name": self.release_name or DEFAULT_RELEASE_NAME,
+                "Namespace": self.namespace or DEFAULT_NAMESPACE,
+                "Service": "Helm",
                 "IsInstall": UNKNOWN, "IsUpgrade": UNKNOWN, "Revision": UNKNOWN,
             },
             "Chart": {(k[:1].upper() + k[1:]): v for k, v in meta.items()} if isinstance(meta, dict) else {},
@@ -256,10 +301,85 @@ class Resolver:
         }
         writer = _MapWriter()
         Evaluator(all_defines, explore=True).render(parsed.nodes, dot, writer)
-        rendered = writer.getvalue()
-        found = self._resolve(analysis, rendered, writer)
-        self._renders[analysis.path] = (key, defines, values, found)
-        _merge_all(analysis, found)
+        return writer.getvalue(), writer
+
+    # -- names -----------------------------------------------------------------------------
+
+    def names(self, analysis: TemplateAnalysis, chart) -> dict[int, "ResolvedName"]:
+        """``metadata.name`` and ``metadata.namespace`` of each resource of ``analysis`` whose
+        name or namespace is templated, rendered over the chart's values (cached per template;
+        called for the chart-wide order, not on every keystroke's single-file analysis)."""
+        if Path(analysis.path).name.startswith("_"):
+            return {}
+        try:
+            root = Path(chart.root)
+            chart_dir = _owning_chart(Path(analysis.path), root)
+            defines = self.defines(root, chart)
+            values = self.values_for(root, chart_dir)
+            key = _input_key(analysis)
+            hit = self._names.get(analysis.path)
+            if hit is not None and hit[0] == key and hit[1] is defines and hit[2] is values:
+                return hit[3]
+            rendered, writer = self._render(analysis, chart, chart_dir, defines, values)
+            found = self._read_names(analysis, rendered, writer)
+        except (Budget, RecursionError):
+            found = {}
+        except Exception:  # never let resolution break the analysis
+            log.exception("name resolution of %s failed", analysis.path)
+            found = {}
+        else:
+            self._names[analysis.path] = (key, defines, values, found)
+        return found
+
+    def _read_names(self, analysis: TemplateAnalysis, rendered: str, writer: "_MapWriter") -> dict[int, "ResolvedName"]:
+        found: dict[int, ResolvedName] = {}
+        release = self.release_name or DEFAULT_RELEASE_NAME
+        for doc in parse_documents(rendered, LineIndex(rendered)):
+            meta = path_get(doc.root, "metadata")
+            if not isinstance(meta, YMap):
+                continue
+            anchor_node = None
+            for k, _v in meta.items():
+                anchor_node = k
+                if k.value == "name":
+                    break
+            if anchor_node is None:
+                continue
+            seg = writer.locate(anchor_node.span.start)
+            if seg is None:
+                continue
+            anchor = seg.src_start + (anchor_node.span.start - seg.out_start) if seg.src_start >= 0 else seg.site.start
+            idx = _resource_index(analysis, anchor)
+            if idx is None or idx in found:
+                continue  # a range may render one document many times: the first one stands
+            name_node, ns_node = meta.get("name"), meta.get("namespace")
+            name, why = self._scalar(name_node, writer)
+            namespace, _ = self._scalar(ns_node, writer)
+            found[idx] = ResolvedName(
+                name=name,
+                namespace=namespace,
+                why=why,
+                release_dependent=bool(name) and self.release_name is None and release in name,
+            )
+        return found
+
+    @staticmethod
+    def _scalar(node, writer: "_MapWriter") -> tuple[str | None, str | None]:
+        """A rendered scalar's text, or None and why it is not known."""
+        if node is None:
+            return None, None
+        if not isinstance(node, YScalar):
+            return None, "not a plain value"
+        if MARK not in node.value:
+            return node.value, None
+        causes: list[str] = []
+        for seg in writer.segments:
+            if seg.out_end <= node.span.start or seg.out_start >= node.span.end:
+                continue
+            for c in seg.causes:
+                if c not in causes:
+                    causes.append(c)
+        return None, "; ".join(causes[:2]) or "it depends on a value that is not known statically"
 
     def _resolve(self, analysis: TemplateAnalysis, rendered: str, writer: _MapWriter) -> dict[int, list[ResolvedAnnotation]]:
         found: dict[int, list[ResolvedAnnotation]] = {}

@@ -384,7 +384,8 @@ FUNCTIONS: dict[str, Callable] = {
     "kindIs": lambda k, v: UNKNOWN if v is UNKNOWN else _kind(v) == k,
     "typeOf": lambda v: UNKNOWN if v is UNKNOWN else _type_of(v),
     "kindOf": lambda v: UNKNOWN if v is UNKNOWN else _kind(v),
-    "required": lambda msg, v: v,
+    # Helm's `required` fails the render on nil or an empty string: nothing to know then.
+    "required": lambda msg, v: UNKNOWN if v is None or v == "" else v,
     "int": _strict(_to_int),
     "int64": _strict(_to_int),
     "atoi": _strict(_to_int),
