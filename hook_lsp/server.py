@@ -43,6 +43,7 @@ class HookLanguageServer(LanguageServer):
         self.settings = settings
         self.project.set_base_config(settings.analysis_config())
         self.project.set_values_files(settings.valuesFiles)
+        self.project.set_release(settings.releaseName, settings.namespace)
         for message in errors + self.project.config_errors:
             self.report_once(message)
 

@@ -102,6 +102,8 @@ class HookEntry:
     #: The name for comparisons: the assumed release name is written as an action in it, so
     #: an order that depends on the release name is not taken for certain.
     order_name: str = ""
+    #: The name under another release name (release-dependent names); "" when not rendered.
+    alternative: str | None = None
 
     @property
     def path(self) -> str:
@@ -304,11 +306,13 @@ class Chart:
                 if hook is None or hook.skipped:
                     continue
                 name, known, why, namespace, order_name = _entry_name(res, resolved.get(i), self.release_name)
+                alternative = getattr(resolved.get(i), "alternative", None)
                 for event in hook.events:
                     entries.append(
                         HookEntry(
                             res, template, event, hook.weight_value, name, rank,
                             name_known=known, name_why=why, namespace=namespace, order_name=order_name,
+                            alternative=alternative,
                         )
                     )
                 rank += 1
@@ -353,6 +357,11 @@ class Chart:
         cmp = name_order(a.order_name or a.name, b.order_name or b.name)
         if cmp is None:
             return None
+        if cmp != 0 and (a.alternative or b.alternative):
+            # Under another release name the names may be truncated elsewhere.
+            alt = name_order(a.alternative or a.order_name or a.name, b.alternative or b.order_name or b.name)
+            if alt != cmp:
+                return None
         if cmp != 0:
             return cmp < 0
         ka, kb = kind_rank(a.resource.kind, self.helm_version), kind_rank(b.resource.kind, self.helm_version)
@@ -388,7 +397,10 @@ def _entry_name(res: Resource, resolved, release_name: str) -> tuple[str, bool, 
         return "", True, None, namespace, ""  # the rendered document has no name: Helm compares ""
     raw = res.name_raw or ""
     why = resolved.why if resolved is not None else None
-    return raw, False, why or "the name is templated", namespace, raw
+    if resolved is not None and resolved.partial:
+        raw = resolved.partial
+    order = raw.replace(release_name, _RELEASE_ACTION) if resolved is not None and resolved.release_dependent else raw
+    return raw, False, why or "the name is templated", namespace, order
 
 
 def _chart_name(root: Path) -> str:

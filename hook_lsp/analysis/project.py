@@ -48,6 +48,9 @@ class Project:
     _configs: dict[Path, AnalysisConfig] = field(default_factory=dict)
     #: User values files (relative to each chart root) merged over values.yaml when resolving.
     values_files: list[str] = field(default_factory=list)
+    #: Release name and namespace names are resolved for ("" for Helm's template defaults).
+    release_name: str = ""
+    namespace: str = ""
 
     def set_base_config(self, config: AnalysisConfig) -> None:
         self.base_config = config
@@ -83,7 +86,10 @@ class Project:
         from .resolve import Resolver
 
         chart = Chart.load(
-            root, self._buffers_under(root), helm_version=config.helm_version, enrich=Resolver(self.values_files)
+            root,
+            self._buffers_under(root),
+            helm_version=config.helm_version,
+            enrich=Resolver(self.values_files, release_name=self.release_name or None, namespace=self.namespace or None),
         )
         self.charts[root] = chart
         return chart
@@ -102,6 +108,12 @@ class Project:
         """Change the user values files; charts are re-read on next use."""
         if list(values_files) != self.values_files:
             self.values_files = list(values_files)
+            self.charts.clear()
+
+    def set_release(self, release_name: str, namespace: str) -> None:
+        """Change the release that names are resolved for; charts are re-read on next use."""
+        if (release_name, namespace) != (self.release_name, self.namespace):
+            self.release_name, self.namespace = release_name, namespace
             self.charts.clear()
 
     # -- editor buffers --------------------------------------------------------------------

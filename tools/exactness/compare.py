@@ -87,7 +87,7 @@ def compare_event(chart: Chart, rendered: list[RenderedHook], event: str, helm_v
         if e.name_known and e.name == h.name:
             f.names += 1
         else:
-            f.problems.append(f"{label} {event}: name of {h.kind} {h.path}: {e.name!r} != {h.name!r}")
+            f.problems.append(f"{label} {event}: name of {h.kind} {h.path}: {e.name!r} != {h.name!r} ({e.name_why})")
     if len(helm) < 2:
         return f
     # Our order restricted to the hooks Helm rendered.

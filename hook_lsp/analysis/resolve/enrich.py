@@ -54,6 +54,11 @@ class ResolvedAnnotation(Annotation):
 #: The release name `helm template` uses when none is given (Helm 3 and 4 `template.go`).
 DEFAULT_RELEASE_NAME = "release-name"
 DEFAULT_NAMESPACE = "default"
+#: A second, long release name: an order that differs under it depends on the release name.
+ALTERNATIVE_RELEASE_NAME = "a-much-longer-release-name-to-find-truncated-names"
+#: Stands for the unknown part of a partly rendered name (an action, so comparisons treat it
+#: as unknown and the timeline shows it as ``‹…›``).
+UNKNOWN_ACTION = "{{ ? }}"
 
 
 @dataclass
@@ -64,9 +69,13 @@ class ResolvedName:
     name: str | None
     namespace: str | None = None
     why: str | None = None
+    #: The rendered name with ``{{ ? }}`` where it is unknown (None when nothing rendered).
+    partial: str | None = None
     #: The name contains the assumed release name: orders that compare it with names that do
     #: not are true for that release name only.
     release_dependent: bool = False
+    #: The name rendered with `ALTERNATIVE_RELEASE_NAME` (release-dependent names only).
+    alternative: str | None = None
 
 
 @dataclass
@@ -273,10 +282,30 @@ class Resolver:
         found = self._resolve(analysis, rendered, writer)
         self._renders[analysis.path] = (key, defines, values, found)
         # The same render gives the names: keep them for the chart-wide order.
-        self._names[analysis.path] = (key, defines, values, self._read_names(analysis, rendered, writer))
+        names = self._read_names(analysis, rendered, writer)
+        try:
+            self._add_alternatives(analysis, chart, chart_dir, defines, values, names)
+        except (Budget, RecursionError):
+            pass
+        self._names[analysis.path] = (key, defines, values, names)
         _merge_all(analysis, found)
 
-    def _render(self, analysis: TemplateAnalysis, chart, chart_dir: Path, defines, values) -> tuple[str, "_MapWriter"]:
+    def _add_alternatives(self, analysis, chart, chart_dir: Path, defines, values, names: dict[int, "ResolvedName"]) -> None:
+        """Render names that contain the assumed release name once more with a long one:
+        helpers truncate (``trunc 63``, ``trunc 26``), so another release name may cut a
+        name elsewhere and change an order that the first render suggests."""
+        if not any(n.release_dependent for n in names.values()):
+            return
+        rendered, writer = self._render(analysis, chart, chart_dir, defines, values, release=ALTERNATIVE_RELEASE_NAME)
+        other = self._read_names(analysis, rendered, writer)
+        for idx, n in names.items():
+            alt = other.get(idx)
+            if n.release_dependent and alt is not None:
+                n.alternative = alt.name
+
+    def _render(
+        self, analysis: TemplateAnalysis, chart, chart_dir: Path, defines, values, release: str | None = None
+    ) -> tuple[str, "_MapWriter"]:
         parsed = parse(analysis.text, analysis.path)
         all_defines = {**defines, **parsed.defines}
         meta = self._metadata.get(chart_dir)
@@ -289,7 +318,7 @@ class Resolver:
         dot = {
             "Values": deep_copy(values),
             "Release": {
-                "Name": self.release_name or DEFAULT_RELEASE_NAME,
+                "Name": release or self.release_name or DEFAULT_RELEASE_NAME,
                 "Namespace": self.namespace or DEFAULT_NAMESPACE,
                 "Service": "Helm",
                 "IsInstall": UNKNOWN, "IsUpgrade": UNKNOWN, "Revision": UNKNOWN,
@@ -322,6 +351,7 @@ class Resolver:
                 return hit[3]
             rendered, writer = self._render(analysis, chart, chart_dir, defines, values)
             found = self._read_names(analysis, rendered, writer)
+            self._add_alternatives(analysis, chart, chart_dir, defines, values, found)
         except (Budget, RecursionError):
             found = {}
         except Exception:  # never let resolution break the analysis
@@ -355,11 +385,13 @@ class Resolver:
             name_node, ns_node = meta.get("name"), meta.get("namespace")
             name, why = self._scalar(name_node, writer)
             namespace, _ = self._scalar(ns_node, writer)
+            partial = name_node.value.replace(MARK, UNKNOWN_ACTION) if isinstance(name_node, YScalar) else None
             found[idx] = ResolvedName(
                 name=name,
                 namespace=namespace,
                 why=why,
-                release_dependent=bool(name) and self.release_name is None and release in name,
+                partial=partial,
+                release_dependent=self.release_name is None and release in (partial or ""),
             )
         return found
 

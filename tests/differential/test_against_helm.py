@@ -1,0 +1,41 @@
+"""hook-lsp's hooks, weights, names and order against Helm's own engine, on every corpus chart
+that Helm renders with its default values (see tools/exactness). Skips without the engine
+(`pip install 'hook-lsp[helm]'`) or without the corpus."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
+
+
+@pytest.fixture(scope="module")
+def corpus_render():
+    pytest.importorskip("helm_python", reason="Helm's engine is not installed (pip install 'hook-lsp[helm]')")
+    if not CORPUS.is_dir():
+        pytest.skip(f"corpus not found at {CORPUS}")
+    from tools.exactness.run import corpus_results
+
+    result = corpus_results(CORPUS)
+    assert len(result.rendered) >= 50, result.refused
+    return result
+
+
+@pytest.mark.parametrize("helm_version", ["4", "3"])
+def test_corpus_matches_helm(corpus_render, helm_version):
+    from tools.exactness.run import figures
+
+    f, _ = figures(corpus_render, helm_version)
+    detail = "\n".join(f.problems)
+    assert f.placements >= 150
+    assert f.found == f.placements, detail
+    assert f.weights == f.found, detail
+    assert f.names >= 0.95 * f.placements, detail
+    assert f.events_resolved_same == f.events_resolved, detail
+    assert f.certain_wrong == 0, detail
+    assert f.pairs_wrong == 0, detail
+    # The names left unknown are the random ones (`randAlphaNum` test pods).
+    for line in f.problems:
+        assert "is random" in line, line
