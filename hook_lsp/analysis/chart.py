@@ -113,7 +113,7 @@ class HookEntry:
     def label(self) -> str:
         if self.name_known:
             return self.name or "(unnamed)"
-        return self.resource.name or self.resource.name_raw or "(unnamed)"
+        return self.name or self.resource.name_raw or "(unnamed)"
 
 
 def name_order(a: str, b: str) -> int | None:
