@@ -305,12 +305,16 @@ class Chart:
                 hook = res.hook
                 if hook is None or hook.skipped:
                     continue
-                name, known, why, namespace, order_name = _entry_name(res, resolved.get(i), self.release_name)
-                alternative = getattr(resolved.get(i), "alternative", None)
+                this = resolved.get(i)
+                if this is not None and this.absent:
+                    continue  # render mode: Helm does not render it with these values
+                name, known, why, namespace, order_name = _entry_name(res, this, self.release_name)
+                alternative = getattr(this, "alternative", None)
+                weight = this.weight if this is not None and this.weight is not None else hook.weight_value
                 for event in hook.events:
                     entries.append(
                         HookEntry(
-                            res, template, event, hook.weight_value, name, rank,
+                            res, template, event, weight, name, rank,
                             name_known=known, name_why=why, namespace=namespace, order_name=order_name,
                             alternative=alternative,
                         )
@@ -341,7 +345,11 @@ class Chart:
     def _resolved_names(self, template: TemplateAnalysis) -> dict:
         """Rendered names of the template's resources whose name or namespace is templated."""
         names = getattr(self.enrich, "names", None)
-        if names is None or not any(
+        if names is None:
+            return {}
+        if getattr(self.enrich, "rendered", None) is not None:
+            return names(template, self)
+        if not any(
             r.hook is not None and (r.name is None or (r.namespace is None and _has_namespace(r)))
             for r in template.resources
         ):

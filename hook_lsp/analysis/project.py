@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Callable
 
 from .chart import MAX_TEMPLATE_BYTES, Chart, find_chart_root, is_template_file, read_text
 from .config import AnalysisConfig, ConfigError, config_for
@@ -51,6 +52,8 @@ class Project:
     #: Release name and namespace names are resolved for ("" for Helm's template defaults).
     release_name: str = ""
     namespace: str = ""
+    #: Builds the resolver of a chart root (render mode); None: the static `Resolver`.
+    resolver_for: Callable[[Path], object] | None = None
 
     def set_base_config(self, config: AnalysisConfig) -> None:
         self.base_config = config
@@ -89,7 +92,9 @@ class Project:
             root,
             self._buffers_under(root),
             helm_version=config.helm_version,
-            enrich=Resolver(self.values_files, release_name=self.release_name or None, namespace=self.namespace or None),
+            enrich=self.resolver_for(root)
+            if self.resolver_for is not None
+            else Resolver(self.values_files, release_name=self.release_name or None, namespace=self.namespace or None),
         )
         self.charts[root] = chart
         return chart

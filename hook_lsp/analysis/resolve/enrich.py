@@ -62,6 +62,16 @@ UNKNOWN_ACTION = "{{ ? }}"
 
 
 @dataclass
+class RenderedDocument:
+    """A hook document as Helm's engine rendered it (render mode)."""
+
+    kind: str
+    name: str
+    namespace: str
+    weight: int
+
+
+@dataclass
 class ResolvedName:
     """A resource's rendered ``metadata.name`` and ``metadata.namespace``."""
 
@@ -76,6 +86,9 @@ class ResolvedName:
     release_dependent: bool = False
     #: The name rendered with `ALTERNATIVE_RELEASE_NAME` (release-dependent names only).
     alternative: str | None = None
+    #: Render mode: Helm's weight, and whether Helm did not render the resource at all.
+    weight: int | None = None
+    absent: bool = False
 
 
 @dataclass
@@ -146,8 +159,15 @@ class Resolver:
         values_files: list[str] | tuple[str, ...] = (),
         release_name: str | None = None,
         namespace: str | None = None,
+        extra_values: dict | None = None,
+        rendered: dict[str, list[RenderedDocument]] | None = None,
     ) -> None:
         self.values_files = tuple(values_files)
+        #: Values given on a command line (``--set``), merged over the values files.
+        self.extra_values = extra_values or {}
+        #: Hooks as Helm's engine rendered them, per Helm template path (render mode): names,
+        #: namespaces and weights are taken from there, and hooks it did not render are absent.
+        self.rendered = rendered
         #: The release that names are resolved for; None: `DEFAULT_RELEASE_NAME`, and orders
         #: that depend on the release name are then not certain.
         self.release_name = release_name or None
@@ -238,6 +258,8 @@ class Resolver:
             self._values[key] = (stamp, UNKNOWN)
             return UNKNOWN
         values = chart_values(root, self.values_files)
+        if self.extra_values:
+            values = merge_values(values, self.extra_values)
         # Subchart values: the subchart's defaults, then the parent's `<name>:` section, and
         # `global` shared by all (Helm's coalescing).
         try:
@@ -340,6 +362,12 @@ class Resolver:
         called for the chart-wide order, not on every keystroke's single-file analysis)."""
         if Path(analysis.path).name.startswith("_"):
             return {}
+        found = self._static_names(analysis, chart)
+        if self.rendered is not None:
+            return _overlay(analysis, chart, found, self.rendered)
+        return found
+
+    def _static_names(self, analysis: TemplateAnalysis, chart) -> dict[int, "ResolvedName"]:
         try:
             root = Path(chart.root)
             chart_dir = _owning_chart(Path(analysis.path), root)
@@ -486,6 +514,33 @@ class Resolver:
             source_text=text[site.start : site.end],
             define=define,
         )
+
+
+def _overlay(analysis: TemplateAnalysis, chart, found: dict[int, ResolvedName], rendered) -> dict[int, ResolvedName]:
+    """Helm's names, namespaces and weights over the static ones, matched per file and kind in
+    document order; a hook Helm did not render is marked absent."""
+    try:
+        helm = list(rendered.get(chart.render_path(Path(analysis.path)), ()))
+    except ValueError:
+        helm = []
+    out = dict(found)
+    for idx, res in enumerate(analysis.resources):
+        if res.hook is None:
+            continue
+        match = next((d for d in helm if d.kind == res.kind), None)
+        static = found.get(idx)
+        if match is None:
+            out[idx] = ResolvedName(None, why="Helm does not render it with these values", absent=True)
+            continue
+        helm.remove(match)
+        out[idx] = ResolvedName(
+            name=match.name,
+            namespace=match.namespace or None,
+            release_dependent=bool(static and static.release_dependent),
+            alternative=static.alternative if static else None,
+            weight=match.weight,
+        )
+    return out
 
 
 def _input_key(analysis: TemplateAnalysis) -> tuple:
