@@ -102,8 +102,11 @@ class HookEntry:
     #: The name for comparisons: the assumed release name is written as an action in it, so
     #: an order that depends on the release name is not taken for certain.
     order_name: str = ""
-    #: The name under another release name (release-dependent names); "" when not rendered.
+    #: The name contains the assumed release name (see `Chart.alternative`).
+    release_dependent: bool = False
+    #: The name under another release name, once asked for (`Chart.alternative`).
     alternative: str | None = None
+    alternative_known: bool = False
 
     @property
     def path(self) -> str:
@@ -309,14 +312,14 @@ class Chart:
                 if this is not None and this.absent:
                     continue  # render mode: Helm does not render it with these values
                 name, known, why, namespace, order_name = _entry_name(res, this, self.release_name)
-                alternative = getattr(this, "alternative", None)
+                dependent = bool(this is not None and this.release_dependent)
                 weight = this.weight if this is not None and this.weight is not None else hook.weight_value
                 for event in hook.events:
                     entries.append(
                         HookEntry(
                             res, template, event, weight, name, rank,
                             name_known=known, name_why=why, namespace=namespace, order_name=order_name,
-                            alternative=alternative,
+                            release_dependent=dependent,
                         )
                     )
                 rank += 1
@@ -356,6 +359,16 @@ class Chart:
             return {}
         return names(template, self)
 
+    def alternative(self, e: HookEntry) -> str | None:
+        """``e``'s name under a long release name (None when not release-dependent or unknown)."""
+        if not e.alternative_known:
+            e.alternative_known = True
+            fn = getattr(self.enrich, "alternative_names", None)
+            if fn is not None and e.release_dependent:
+                idx = next((i for i, r in enumerate(e.template.resources) if r is e.resource), None)
+                e.alternative = fn(e.template, self).get(idx) if idx is not None else None
+        return e.alternative
+
     def runs_before(self, a: HookEntry, b: HookEntry) -> bool | None:
         """True/False when Helm certainly runs ``a`` before ``b`` in their event; None if unknown."""
         if a.weight is None or b.weight is None:
@@ -365,9 +378,10 @@ class Chart:
         cmp = name_order(a.order_name or a.name, b.order_name or b.name)
         if cmp is None:
             return None
-        if cmp != 0 and (a.alternative or b.alternative):
+        if cmp != 0 and (a.release_dependent or b.release_dependent):
             # Under another release name the names may be truncated elsewhere.
-            alt = name_order(a.alternative or a.order_name or a.name, b.alternative or b.order_name or b.name)
+            alt_a, alt_b = self.alternative(a), self.alternative(b)
+            alt = name_order(alt_a or a.order_name or a.name, alt_b or b.order_name or b.name)
             if alt != cmp:
                 return None
         if cmp != 0:

@@ -172,8 +172,11 @@ class Resolver:
         #: that depend on the release name are then not certain.
         self.release_name = release_name or None
         self.namespace = namespace or None
-        #: Resolved ``metadata.name``/``namespace`` per template: (input key, defines, values, names).
-        self._names: dict[str, tuple[tuple, dict, dict, dict[int, "ResolvedName"]]] = {}
+        #: Resolved ``metadata.name``/``namespace`` per template: (input key, defines, values,
+        #: names, whether the release-name check (`_add_alternatives`) has run).
+        self._names: dict[str, tuple[tuple, dict, dict, dict[int, "ResolvedName"], bool]] = {}
+        #: The last parse of each template (a name render follows the annotation render).
+        self._parsed_templates: dict[str, tuple[str, object]] = {}
         self._libraries: dict[Path, _Library] = {}
         self._values: dict[Path, tuple[tuple, dict]] = {}
         self._metadata: dict[Path, dict] = {}
@@ -301,15 +304,11 @@ class Resolver:
             _merge_all(analysis, hit[3])
             return
         rendered, writer = self._render(analysis, chart, chart_dir, defines, values)
-        found = self._resolve(analysis, rendered, writer)
+        docs = parse_documents(rendered, LineIndex(rendered))
+        found = self._resolve(analysis, docs, writer)
         self._renders[analysis.path] = (key, defines, values, found)
-        # The same render gives the names: keep them for the chart-wide order.
-        names = self._read_names(analysis, rendered, writer)
-        try:
-            self._add_alternatives(analysis, chart, chart_dir, defines, values, names)
-        except (Budget, RecursionError):
-            pass
-        self._names[analysis.path] = (key, defines, values, names)
+        # The same render gives the names; the chart-wide order completes them (`names`).
+        self._names[analysis.path] = (key, defines, values, self._read_names(analysis, docs, writer), False)
         _merge_all(analysis, found)
 
     def _add_alternatives(self, analysis, chart, chart_dir: Path, defines, values, names: dict[int, "ResolvedName"]) -> None:
@@ -319,7 +318,7 @@ class Resolver:
         if not any(n.release_dependent for n in names.values()):
             return
         rendered, writer = self._render(analysis, chart, chart_dir, defines, values, release=ALTERNATIVE_RELEASE_NAME)
-        other = self._read_names(analysis, rendered, writer)
+        other = self._read_names(analysis, parse_documents(rendered, LineIndex(rendered)), writer)
         for idx, n in names.items():
             alt = other.get(idx)
             if n.release_dependent and alt is not None:
@@ -328,7 +327,10 @@ class Resolver:
     def _render(
         self, analysis: TemplateAnalysis, chart, chart_dir: Path, defines, values, release: str | None = None
     ) -> tuple[str, "_MapWriter"]:
-        parsed = parse(analysis.text, analysis.path)
+        cached = self._parsed_templates.get(analysis.path)
+        if cached is None or cached[0] is not analysis.text:
+            cached = self._parsed_templates[analysis.path] = (analysis.text, parse(analysis.text, analysis.path))
+        parsed = cached[1]
         all_defines = {**defines, **parsed.defines}
         meta = self._metadata.get(chart_dir)
         if meta is None:
@@ -378,21 +380,37 @@ class Resolver:
             if hit is not None and hit[0] == key and hit[1] is defines and hit[2] is values:
                 return hit[3]
             rendered, writer = self._render(analysis, chart, chart_dir, defines, values)
-            found = self._read_names(analysis, rendered, writer)
-            self._add_alternatives(analysis, chart, chart_dir, defines, values, found)
+            found = self._read_names(analysis, parse_documents(rendered, LineIndex(rendered)), writer)
         except (Budget, RecursionError):
             found = {}
         except Exception:  # never let resolution break the analysis
             log.exception("name resolution of %s failed", analysis.path)
             found = {}
         else:
-            self._names[analysis.path] = (key, defines, values, found)
+            self._names[analysis.path] = (key, defines, values, found, False)
         return found
 
-    def _read_names(self, analysis: TemplateAnalysis, rendered: str, writer: "_MapWriter") -> dict[int, "ResolvedName"]:
+    def alternative_names(self, analysis: TemplateAnalysis, chart) -> dict[int, str | None]:
+        """Release-dependent names rendered with `ALTERNATIVE_RELEASE_NAME` (asked for only
+        when such a name decides an order)."""
+        names = self._static_names(analysis, chart)
+        hit = self._names.get(analysis.path)
+        if hit is not None and not hit[4] and hit[3] is names:
+            try:
+                root = Path(chart.root)
+                chart_dir = _owning_chart(Path(analysis.path), root)
+                self._add_alternatives(analysis, chart, chart_dir, hit[1], hit[2], names)
+            except (Budget, RecursionError):
+                pass
+            except Exception:  # never let resolution break the analysis
+                log.exception("name resolution of %s failed", analysis.path)
+            self._names[analysis.path] = (*hit[:4], True)
+        return {i: n.alternative for i, n in names.items()}
+
+    def _read_names(self, analysis: TemplateAnalysis, docs, writer: "_MapWriter") -> dict[int, "ResolvedName"]:
         found: dict[int, ResolvedName] = {}
         release = self.release_name or DEFAULT_RELEASE_NAME
-        for doc in parse_documents(rendered, LineIndex(rendered)):
+        for doc in docs:
             meta = path_get(doc.root, "metadata")
             if not isinstance(meta, YMap):
                 continue
@@ -441,9 +459,9 @@ class Resolver:
                     causes.append(c)
         return None, "; ".join(causes[:2]) or "it depends on a value that is not known statically"
 
-    def _resolve(self, analysis: TemplateAnalysis, rendered: str, writer: _MapWriter) -> dict[int, list[ResolvedAnnotation]]:
+    def _resolve(self, analysis: TemplateAnalysis, docs, writer: _MapWriter) -> dict[int, list[ResolvedAnnotation]]:
         found: dict[int, list[ResolvedAnnotation]] = {}
-        for doc in parse_documents(rendered, LineIndex(rendered)):
+        for doc in docs:
             anns = path_get(doc.root, "metadata", "annotations")
             if not isinstance(anns, YMap):
                 continue
@@ -537,7 +555,6 @@ def _overlay(analysis: TemplateAnalysis, chart, found: dict[int, ResolvedName], 
             name=match.name,
             namespace=match.namespace or None,
             release_dependent=bool(static and static.release_dependent),
-            alternative=static.alternative if static else None,
             weight=match.weight,
         )
     return out
