@@ -378,8 +378,9 @@ class Chart:
         cmp = name_order(a.order_name or a.name, b.order_name or b.name)
         if cmp is None:
             return None
-        if cmp != 0 and (a.release_dependent or b.release_dependent):
-            # Under another release name the names may be truncated elsewhere.
+        if a.release_dependent or b.release_dependent:
+            # Under another release name the names may be truncated elsewhere (and equal
+            # names may differ, or differing ones become equal).
             alt_a, alt_b = self.alternative(a), self.alternative(b)
             alt = name_order(alt_a or a.order_name or a.name, alt_b or b.order_name or b.name)
             if alt != cmp:

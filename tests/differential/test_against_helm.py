@@ -39,3 +39,17 @@ def test_corpus_matches_helm(corpus_render, helm_version):
     # The names left unknown are the random ones (`randAlphaNum` test pods).
     for line in f.problems:
         assert "is random" in line, line
+
+
+@pytest.mark.parametrize("release", ["zeta", "a-release-name-long-enough-to-be-cut-by-trunc-63-x"])
+def test_certain_holds_for_any_release_name(corpus_render, release):
+    """Analysed without a release name, what hook-lsp calls certain must hold for Helm's render
+    under other release names (a short one, and one long enough for `trunc 63` to cut names)."""
+    from tools.exactness.run import corpus_results, figures
+
+    f, _ = figures(corpus_results(CORPUS, release=release), "4")
+    detail = "\n".join(p for p in f.problems if "name of" not in p)
+    assert f.found == f.placements and f.weights == f.found, detail
+    assert f.certain >= 0.5 * f.found
+    assert f.certain_wrong == 0, detail
+    assert f.pairs_wrong == 0, detail

@@ -20,6 +20,7 @@ from .run import corpus_results, figures
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
 DOC = REPO / "docs" / "accuracy.md"
+OTHER_RELEASES = ("zeta", "a-release-name-long-enough-to-be-cut-by-trunc-63-x")
 BEGIN, END = "<!-- exactness:begin -->", "<!-- exactness:end -->"
 
 
@@ -30,7 +31,8 @@ def _pct(a: int, b: int) -> str:
 def _row(title: str, charts: int, f: Figures) -> str:
     return (
         f"| {title} | {charts} | {_pct(f.found, f.placements)} | {_pct(f.weights, f.found)} | {_pct(f.names, f.found)} "
-        f"| {_pct(f.events_resolved_same, f.events_resolved)} | {_pct(f.events_same, f.events)} | {f.certain_wrong} |"
+        f"| {_pct(f.events_resolved_same, f.events_resolved)} | {_pct(f.events_same, f.events)} | {_pct(f.certain, f.found)} "
+        f"| {f.certain_wrong} |"
     )
 
 
@@ -53,10 +55,12 @@ def block(corpus: Path, checkouts: Path | None) -> tuple[str, list[str]]:
         "timeline of the same folder is compared per operation and event. A *placement* is one",
         "hook in one event. *Order (resolved)* counts events with two or more hooks whose names",
         "hook-lsp resolved; *wrong and certain* counts placements shown as certain whose place",
-        "differs from Helm's.",
+        "differs from Helm's. hook-lsp analyses without a release name, so the rows for other",
+        "release names check that what it calls certain holds whatever the release is called",
+        "(names then differ by design).",
         "",
-        "| charts | n | hooks found | same weight | same name | order (resolved) | order (all) | wrong and certain |",
-        "|---|---|---|---|---|---|---|---|",
+        "| charts | n | hooks found | same weight | same name | order (resolved) | order (all) | labelled certain | wrong and certain |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     problems: list[str] = []
     res = corpus_results(corpus)
@@ -65,6 +69,11 @@ def block(corpus: Path, checkouts: Path | None) -> tuple[str, list[str]]:
         lines.append(_row(f"corpus, Helm {hv} order", len(res.rendered), f))
         if hv == "4":
             problems += f.problems
+    # Certainty must hold for any release name: the same analysis (release name not set)
+    # against Helm's renders for two other release names, one long enough to be truncated.
+    for other in OTHER_RELEASES:
+        f, _ = figures(corpus_results(corpus, release=other), "4")
+        lines.append(_row(f"corpus, Helm 4, release `{other}`", len(res.rendered), f))
     refused_unseen: list[tuple[str, str]] = []
     if checkouts is not None:
         charts, missing = _unseen(checkouts)

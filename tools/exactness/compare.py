@@ -35,7 +35,8 @@ class Figures:
     events_same: int = 0
     events_resolved: int = 0
     events_resolved_same: int = 0
-    #: Placements labelled certain whose place differs from Helm's.
+    #: Placements labelled certain, and those whose place differs from Helm's.
+    certain: int = 0
     certain_wrong: int = 0
     #: Pairs hook-lsp calls certain (`Chart.runs_before`) that Helm orders the other way.
     pairs_wrong: int = 0
@@ -78,6 +79,7 @@ def compare_event(chart: Chart, rendered: list[RenderedHook], event: str, helm_v
     f.placements = len(helm)
     f.found = len(m)
     f.extra = len(ours) - len(m)
+    f.certain = sum(1 for j in m.values() if certain[j])
     for i, j in m.items():
         h, e = helm[i], ours[j]
         if e.weight == h.weight:
@@ -114,13 +116,20 @@ def compare_event(chart: Chart, rendered: list[RenderedHook], event: str, helm_v
     return f
 
 
+#: hook-lsp's analysis of each prepared folder: it does not depend on the release Helm rendered.
+_CHARTS: dict[tuple[Path, str], Chart] = {}
+
+
 def compare_chart(
     folder: Path, files: dict[str, str], helm_version: str = "4", label: str | None = None
 ) -> Figures:
     """Figures for one prepared chart ``folder`` whose Helm render is ``files``."""
     label = label or folder.name
     rendered = read_hooks(files, helm_version).hooks
-    chart = Chart.load(folder, helm_version=helm_version, enrich=Resolver(release_name=None, namespace=NAMESPACE))
+    key = (folder, helm_version)
+    chart = _CHARTS.get(key)
+    if chart is None:
+        chart = _CHARTS[key] = Chart.load(folder, helm_version=helm_version, enrich=Resolver(namespace=NAMESPACE))
     total = Figures()
     for event in EVENT_NAMES:
         total.add(compare_event(chart, rendered, event, helm_version, label))

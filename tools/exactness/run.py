@@ -32,22 +32,30 @@ class TreeResult:
     refused: list[tuple[str, str]]
 
 
-_CACHE: dict[tuple[str, str], TreeResult] = {}
+_CACHE: dict[tuple[str, str, str], TreeResult] = {}
+#: Prepared copy of each chart (renders for several release names share it, and so does the
+#: analysis, see `compare.compare_chart`).
+_PREPARED: dict[Path, Path] = {}
 
 
-def corpus_results(tree: Path, engine_name: str = "sdk", charts: list[Path] | None = None) -> TreeResult:
-    key = (str(tree.resolve()), engine_name)
+def corpus_results(
+    tree: Path, engine_name: str = "sdk", charts: list[Path] | None = None, release: str = RELEASE
+) -> TreeResult:
+    """Renders of the charts of ``tree`` (Helm's template default release name unless ``release``)."""
+    key = (str(tree.resolve()), engine_name, release)
     hit = _CACHE.get(key)
     if hit is not None:
         return hit
     eng = engine(engine_name)
-    scratch = Path(tempfile.mkdtemp(prefix="hook-lsp-exactness-"))
     result = TreeResult([], [])
-    for i, chart in enumerate(charts if charts is not None else chart_roots(tree)):
+    for chart in charts if charts is not None else chart_roots(tree):
         label = chart.relative_to(tree).as_posix()
-        folder = prepare_chart(chart, scratch / str(i))
+        folder = _PREPARED.get(chart)
+        if folder is None:
+            scratch = Path(tempfile.mkdtemp(prefix="hook-lsp-exactness-"))
+            folder = _PREPARED[chart] = prepare_chart(chart, scratch)
         try:
-            files = eng.render(RenderRequest(folder, release_name=RELEASE, namespace=NAMESPACE))
+            files = eng.render(RenderRequest(folder, release_name=release, namespace=NAMESPACE))
         except RenderError as exc:
             result.refused.append((label, str(exc).splitlines()[0][:200]))
             continue
