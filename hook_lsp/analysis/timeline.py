@@ -208,7 +208,7 @@ def _entry_hook(chart: Chart, e: HookEntry, position: int, total: int, certain: 
     )
 
 
-def _certain(chart: Chart, entries: list[HookEntry], i: int) -> str | None:
+def uncertainty(chart: Chart, entries: list[HookEntry], i: int) -> str | None:
     """None when the place of the hook at ``i`` is certain, else why not.
 
     Its place is certain only when its order against *every* other hook of the event is known:
@@ -238,7 +238,7 @@ def _why_uncertain(chart: Chart, a: HookEntry, b: HookEntry) -> str:
 
 def event_hooks(chart: Chart, event: str) -> list[TimelineHook]:
     entries = chart.order(event)
-    return [_entry_hook(chart, e, i + 1, len(entries), _certain(chart, entries, i)) for i, e in enumerate(entries)]
+    return [_entry_hook(chart, e, i + 1, len(entries), uncertainty(chart, entries, i)) for i, e in enumerate(entries)]
 
 
 def _hook_step(chart: Chart, event: str) -> Step:
@@ -418,6 +418,6 @@ def hook_positions(chart: Chart, template: TemplateAnalysis, resource: Resource)
         for i, e in enumerate(entries):
             if e.resource is resource:
                 prev = display_name(entries[i - 1].label) if i > 0 else None
-                out.append(Placement(event, i + 1, len(entries), e.weight, prev, _certain(chart, entries, i) is None))
+                out.append(Placement(event, i + 1, len(entries), e.weight, prev, uncertainty(chart, entries, i) is None))
                 break
     return out

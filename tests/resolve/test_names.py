@@ -124,3 +124,18 @@ def test_bitnami_style_release_name_regex():
 def test_paren_pipe_followed_by_an_argument_is_not_a_field_chain():
     parsed = parse('{{ printf "%s-%s" (include "x" .) .Values.a }}{{ define "x" }}X{{ end }}')
     assert Evaluator(parsed.defines).render(parsed.nodes, {"Values": {"a": "q"}}) == "X-q"
+
+
+def test_weight_hover_names_the_rendered_name_and_why(tmp_path):
+    from hook_lsp.analysis.hovers import hover
+
+    chart = Chart.load(make_chart(tmp_path / "app"), enrich=Resolver())
+    job = chart.templates[str(tmp_path / "app" / "templates" / "job.yaml")]
+    text = job.text
+    key = '"helm.sh/hook-weight": "'
+    first = hover(job, text.index(key) + len(key), chart, "4").markdown
+    assert "name as Helm renders it: `release-name-migrate` (for release `release-name`" in first
+    assert "order not certain:" in first and "release name" in first
+    pod = text.index("kind: Pod")
+    third = hover(job, text.index(key, pod) + len(key), chart, "4").markdown
+    assert "name not known before Helm runs: `randAlphaNum` is random" in third
