@@ -375,16 +375,20 @@ class Chart:
             return None
         if a.weight != b.weight:
             return a.weight < b.weight
-        cmp = name_order(a.order_name or a.name, b.order_name or b.name)
-        if cmp is None:
-            return None
-        if a.release_dependent or b.release_dependent:
-            # Under another release name the names may be truncated elsewhere (and equal
-            # names may differ, or differing ones become equal).
+        result = self._tie_break(a, b, name_order(a.order_name or a.name, b.order_name or b.name))
+        if result is not None and (a.release_dependent or b.release_dependent):
+            # Under another release name the names may be truncated elsewhere (equal names
+            # may differ, or differing ones become equal): the order must come out the same.
             alt_a, alt_b = self.alternative(a), self.alternative(b)
             alt = name_order(alt_a or a.order_name or a.name, alt_b or b.order_name or b.name)
-            if alt != cmp:
+            if self._tie_break(a, b, alt) != result:
                 return None
+        return result
+
+    def _tie_break(self, a: HookEntry, b: HookEntry, cmp: int | None) -> bool | None:
+        """Equal weights: the name comparison ``cmp`` decides, then the kind, then file order."""
+        if cmp is None:
+            return None
         if cmp != 0:
             return cmp < 0
         ka, kb = kind_rank(a.resource.kind, self.helm_version), kind_rank(b.resource.kind, self.helm_version)
