@@ -311,18 +311,19 @@ class Chart:
                 this = resolved.get(i)
                 if this is not None and this.absent:
                     continue  # render mode: Helm does not render it with these values
-                name, known, why, namespace, order_name = _entry_name(res, this, self.release_name)
-                dependent = bool(this is not None and this.release_dependent)
-                weight = this.weight if this is not None and this.weight is not None else hook.weight_value
-                for event in hook.events:
-                    entries.append(
-                        HookEntry(
-                            res, template, event, weight, name, rank,
-                            name_known=known, name_why=why, namespace=namespace, order_name=order_name,
-                            release_dependent=dependent,
+                for one in [this, *(this.copies if this is not None else ())]:
+                    name, known, why, namespace, order_name = _entry_name(res, one, self.release_name)
+                    dependent = bool(one is not None and one.release_dependent)
+                    weight = one.weight if one is not None and one.weight is not None else hook.weight_value
+                    for event in hook.events:
+                        entries.append(
+                            HookEntry(
+                                res, template, event, weight, name, rank,
+                                name_known=known, name_why=why, namespace=namespace, order_name=order_name,
+                                release_dependent=dependent,
+                            )
                         )
-                    )
-                rank += 1
+                    rank += 1
         # Stable kind pre-sort, as `sortHooksByKind(hooks, InstallOrder)` does.
         entries.sort(key=lambda e: (kind_rank(e.resource.kind, self.helm_version), e.file_rank))
         by_event: dict[str, list[HookEntry]] = {ev: [] for ev in EVENT_NAMES}

@@ -170,3 +170,21 @@ def test_check_render_reports_on_template_lines(engine):
     proc = run("check", "examples/webapp", "--render")
     assert proc.returncode == 1
     assert any(l.startswith("examples/webapp/templates/migrate-job.yaml:8:21: error HK101") for l in proc.stdout.splitlines())
+
+
+def test_render_shows_every_hook_a_range_renders(engine, tmp_path):
+    chart = make_chart(tmp_path / "app")
+    (chart / "templates" / "jobs.yaml").write_text(textwrap.dedent('''\
+        {{- range .Values.jobs }}
+        ---
+        apiVersion: v1
+        kind: ConfigMap
+        metadata:
+          name: job-{{ . }}
+          annotations:
+            "helm.sh/hook": pre-install
+            "helm.sh/hook-weight": "-3"
+        {{- end }}
+        '''))
+    proc = run("timeline", str(chart), "--render", "--set", "jobs={b,a}", "--operation", "install", "--format", "json")
+    assert [h[:3] for h in _pre_install(proc)][:2] == [("ConfigMap", "job-a", -3), ("ConfigMap", "job-b", -3)]

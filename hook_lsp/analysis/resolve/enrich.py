@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 import time
 from bisect import bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ...knowledge import annotations as A
@@ -89,6 +89,8 @@ class ResolvedName:
     #: Render mode: Helm's weight, and whether Helm did not render the resource at all.
     weight: int | None = None
     absent: bool = False
+    #: Render mode: further hooks Helm rendered from the same template document (a `range`).
+    copies: list["ResolvedName"] = field(default_factory=list)
 
 
 @dataclass
@@ -542,21 +544,30 @@ def _overlay(analysis: TemplateAnalysis, chart, found: dict[int, ResolvedName], 
     except ValueError:
         helm = []
     out = dict(found)
+    last_of_kind: dict[str | None, int] = {}
     for idx, res in enumerate(analysis.resources):
         if res.hook is None:
             continue
-        match = next((d for d in helm if d.kind == res.kind), None)
+        # A templated kind matches whatever document comes next.
+        match = next((d for d in helm if d.kind == res.kind or res.kind is None), None)
         static = found.get(idx)
         if match is None:
             out[idx] = ResolvedName(None, why="Helm does not render it with these values", absent=True)
             continue
         helm.remove(match)
+        last_of_kind[match.kind] = idx
         out[idx] = ResolvedName(
             name=match.name,
             namespace=match.namespace or None,
             release_dependent=bool(static and static.release_dependent),
             weight=match.weight,
         )
+    # Documents left over come from a `range` (one template document, several hooks): they
+    # belong to the last resource of their kind.
+    for d in helm:
+        idx = last_of_kind.get(d.kind)
+        if idx is not None:
+            out[idx].copies.append(ResolvedName(name=d.name, namespace=d.namespace or None, weight=d.weight))
     return out
 
 
