@@ -5,6 +5,8 @@ all hooks together: files in `sort.Strings` order of their rendered path
 (``<chart>/charts/<sub>/templates/...`` before ``<chart>/templates/...``), documents in file
 order, a stable pre-sort by kind (`InstallOrder`), then per event a stable sort by weight and then
 ``metadata.name`` (#order — Helm's docs say kind before name; the code compares the name first).
+Templated names are rendered by the chart's resolver (``enrich.names``) when the order is first
+needed, not per keystroke; `Chart.runs_before` says whether an order is certain.
 
 The chart is kept current by `update`/`remove` (editor buffers and file-watcher events); reading
 a file from disk is the only I/O here, and nothing from the chart is ever executed.
@@ -89,7 +91,7 @@ class HookEntry:
     event: str
     #: Helm's weight (None when templated).
     weight: int | None
-    #: Rendered name, or the source text when templated (see `name_order`).
+    #: Helm's name (literal or rendered), else the source text, partly rendered where known.
     name: str
     #: Position in file order (the stable sorts keep it for full ties).
     file_rank: int
