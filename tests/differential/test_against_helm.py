@@ -53,3 +53,15 @@ def test_certain_holds_for_any_release_name(corpus_render, release):
     assert f.certain >= 0.5 * f.found
     assert f.certain_wrong == 0, detail
     assert f.pairs_wrong == 0, detail
+
+
+def test_published_corpus_figures_are_current(corpus_render):
+    """docs/accuracy.md shows what `python3 -m tools.exactness` measures now."""
+    from tools.exactness import __main__ as exactness
+    from tools.exactness.run import figures
+
+    doc = exactness.DOC.read_text(encoding="utf-8")
+    for hv in ("4", "3"):
+        f, _ = figures(corpus_render, hv)
+        row = exactness._row(f"corpus, Helm {hv} order", len(corpus_render.rendered), f)
+        assert row in doc, f"stale: run `python3 -m tools.exactness --checkouts ...`; expected {row}"
