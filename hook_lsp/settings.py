@@ -35,6 +35,9 @@ class Settings:
     #: ``release-name`` in ``default``; orders that depend on the release name are then uncertain).
     releaseName: str = ""
     namespace: str = ""
+    #: Confirm names and order with Helm's engine (``pip install 'hook-lsp[helm]'``), rendered
+    #: again when chart files are saved; unsaved edits keep the static view.
+    helmRender: bool = False
     #: Run ShellCheck on hook scripts when the binary is available.
     shellcheck: bool = True
     #: Delay (ms) between an edit and its analysis; 0 analyses at once.

@@ -353,7 +353,7 @@ class Chart:
         names = getattr(self.enrich, "names", None)
         if names is None:
             return {}
-        if getattr(self.enrich, "rendered", None) is not None:
+        if getattr(self.enrich, "rendered", None) is not None or getattr(self.enrich, "live", None) is not None:
             return names(template, self)
         if not any(
             r.hook is not None and (r.name is None or (r.namespace is None and _has_namespace(r)))

@@ -54,6 +54,8 @@ class Project:
     namespace: str = ""
     #: Builds the resolver of a chart root (render mode); None: the static `Resolver`.
     resolver_for: Callable[[Path], object] | None = None
+    #: Editor render mode (`set_helm_render`): gives a chart root its Helm render.
+    _live_factory: Callable[[Path], object] | None = None
 
     def set_base_config(self, config: AnalysisConfig) -> None:
         self.base_config = config
@@ -96,6 +98,8 @@ class Project:
             if self.resolver_for is not None
             else Resolver(self.values_files, release_name=self.release_name or None, namespace=self.namespace or None),
         )
+        if self._live_factory is not None and isinstance(chart.enrich, Resolver):
+            chart.enrich.live = self._live_factory(root)
         self.charts[root] = chart
         return chart
 
@@ -114,6 +118,22 @@ class Project:
         if list(values_files) != self.values_files:
             self.values_files = list(values_files)
             self.charts.clear()
+
+    def set_helm_render(self, on: bool) -> None:
+        """Editor render mode: each chart's resolver also follows Helm's render of the chart on
+        disk. Without the engine, a message says how to install it and the static view stays."""
+        if on == (self._live_factory is not None):
+            return
+        self._live_factory = None
+        if on:
+            try:
+                from ..render.live import live_factory
+
+                self._live_factory = live_factory(self)
+            except ImportError as exc:  # the engine is missing
+                if str(exc) not in self.config_errors:
+                    self.config_errors.append(str(exc))
+        self.charts.clear()
 
     def set_release(self, release_name: str, namespace: str) -> None:
         """Change the release that names are resolved for; charts are re-read on next use."""

@@ -188,3 +188,49 @@ def test_render_shows_every_hook_a_range_renders(engine, tmp_path):
         '''))
     proc = run("timeline", str(chart), "--render", "--set", "jobs={b,a}", "--operation", "install", "--format", "json")
     assert [h[:3] for h in _pre_install(proc)][:2] == [("ConfigMap", "job-a", -3), ("ConfigMap", "job-b", -3)]
+
+
+def test_editor_helm_render_follows_saved_files(engine, tmp_path, monkeypatch):
+    from hook_lsp.analysis.project import Project
+    from hook_lsp.analysis.timeline import timeline
+    from hook_lsp.render.live import LiveRender
+
+    monkeypatch.setattr(LiveRender, "RESCAN_SECONDS", 0.0)
+    chart = make_chart(tmp_path / "app")
+    hooks = chart / "templates" / "hooks.yaml"
+    hooks.write_text(hooks.read_text().replace(
+        'name: {{ include "app.fullname" . }}-migrate', "name: migrate-k{{ .Capabilities.KubeVersion.Major }}"
+    ))
+    project = Project(release_name="web")
+
+    def names() -> list[str]:
+        c = project.chart_for(hooks)
+        c._order_cache = None
+        return [h.name for h in timeline(c, "install").steps[0].hooks]
+
+    # Static view: the cluster version is unknown.
+    assert names()[-1] == "migrate-k‹…›"
+    project.set_helm_render(True)
+    assert names() == ["web-app", "migrate-k1"]
+    # An unsaved edit keeps the static view for that file; saving it renders again.
+    edited = hooks.read_text().replace("migrate-k", "zz-k")
+    project.open(str(hooks), edited)
+    assert names()[-1] == "zz-k‹…›"
+    hooks.write_text(edited)
+    os.utime(hooks, (1, 1))
+    assert names()[-1] == "zz-k1"
+
+
+def test_editor_helm_render_without_the_engine_says_how_to_install(tmp_path, monkeypatch):
+    import hook_lsp.render as render
+    from hook_lsp.analysis.project import Project
+
+    def missing(self):
+        raise render.EngineMissing(render.INSTALL_HINT)
+
+    monkeypatch.setattr(render.SdkEngine, "__init__", missing)
+    project = Project()
+    project.set_helm_render(True)
+    assert project.config_errors == [render.INSTALL_HINT]
+    chart = project.chart_for(make_chart(tmp_path / "app") / "templates" / "hooks.yaml")
+    assert chart is not None and chart.enrich.live is None

@@ -170,6 +170,9 @@ class Resolver:
         #: Hooks as Helm's engine rendered them, per Helm template path (render mode): names,
         #: namespaces and weights are taken from there, and hooks it did not render are absent.
         self.rendered = rendered
+        #: The editor's Helm render (`hook_lsp.render.live.LiveRender`-like: ``current()`` and
+        #: ``matches(path, text)``), re-rendered when the chart changes on disk.
+        self.live = None
         #: The release that names are resolved for; None: `DEFAULT_RELEASE_NAME`, and orders
         #: that depend on the release name are then not certain.
         self.release_name = release_name or None
@@ -367,8 +370,14 @@ class Resolver:
         if Path(analysis.path).name.startswith("_"):
             return {}
         found = self._static_names(analysis, chart)
-        if self.rendered is not None:
-            return _overlay(analysis, chart, found, self.rendered)
+        rendered = self.rendered
+        live = self.live
+        if live is not None:
+            rendered = live.current()
+            if rendered is not None and not live.matches(analysis.path, analysis.text):
+                rendered = None  # an unsaved edit: Helm rendered the file on disk
+        if rendered is not None:
+            return _overlay(analysis, chart, found, rendered)
         return found
 
     def _static_names(self, analysis: TemplateAnalysis, chart) -> dict[int, "ResolvedName"]:
