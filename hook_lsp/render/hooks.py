@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 from ..knowledge.annotations import EVENT_NAMES, canonical_event
 from ..knowledge.kinds import kind_rank
+from ..knowledge.versions import is_helm3
 
 _SEP_H4 = re.compile(r"(?m)^---[ \t]*")
 _SEP_H3 = re.compile(r"(?:^|\s*\n)---\s*")
@@ -57,7 +58,7 @@ class RenderedChart:
 
 def split_manifests(text: str, helm_version: str = "4") -> list[str]:
     """Helm's `SplitManifests` for ``helm_version``, in file order."""
-    if str(helm_version) == "3":
+    if is_helm3(str(helm_version)):
         docs = _SEP_H3.split(text.strip())
         return [d.strip() for d in docs if d != ""]
     docs = _SEP_H4.split(text.lstrip())
