@@ -57,19 +57,85 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--deployer", type=_deployer, metavar="NAME[@VERSION]", help=DEPLOYER_HELP)
     c.add_argument("--select", metavar="CODES", help="only these rules (comma-separated codes or names)")
     c.add_argument("--ignore", metavar="CODES", help="turn these rules off (comma-separated codes or names)")
-    c.add_argument("--values", metavar="FILE", action="append", default=[], help="values file merged over values.yaml (repeatable)")
+    _values_args(c)
 
     t = sub.add_parser("timeline", help="show what Helm runs, in order, for an operation on a chart")
     t.add_argument("chart", metavar="CHART", help="the chart folder (or any file in it)")
     t.add_argument("--operation", choices=("install", "upgrade", "rollback", "uninstall", "test"), default="upgrade")
-    t.add_argument("--values", metavar="FILE", action="append", default=[], help="values file merged over values.yaml (repeatable)")
     t.add_argument("--format", choices=TIMELINE_FORMATS, default="text")
     t.add_argument("--helm-version", type=_helm_version, help="Helm version: 3, 4, or a minor such as 4.1 (default 4)")
     t.add_argument("--deployer", type=_deployer, metavar="NAME[@VERSION]", help=DEPLOYER_HELP)
+    _values_args(t)
 
     r = sub.add_parser("rules", help="list the rules, or print their documentation")
     r.add_argument("--format", choices=("text", "markdown"), default="text")
     return p
+
+
+def _values_args(p: argparse.ArgumentParser) -> None:
+    """Values and release options shared by `check` and `timeline` (static view and `--render`)."""
+    p.add_argument("-f", "--values", metavar="FILE", action="append", default=[],
+                   help="values file merged over values.yaml (repeatable)")
+    p.add_argument("--release-name", metavar="NAME", help="release name hook names are resolved for (default: release-name)")
+    p.add_argument("--namespace", metavar="NS", help="release namespace (default: default)")
+    p.add_argument("--render", action="store_true",
+                   help="render with Helm's engine (pip install 'hook-lsp[helm]'): Helm's names, weights and order")
+    p.add_argument("--set", metavar="K=V", action="append", default=[], dest="set_values",
+                   help="with --render: set a value like helm --set (repeatable)")
+    p.add_argument("--upgrade", action="store_true", help="with --render: render as an upgrade (.Release.IsUpgrade)")
+    p.add_argument("--engine", choices=("sdk", "helm-cli"), default="sdk",
+                   help="with --render: Helm 4 in-process (sdk, default) or a helm binary on PATH (helm-cli)")
+
+
+def _project(args, base):
+    """The project for `check`/`timeline`, and in render mode a function rendering each chart.
+
+    Returns (project, render_errors): charts Helm refused are listed, not analysed."""
+    from .analysis.project import Project
+
+    for v in args.values:
+        if not Path(v).is_file():
+            raise UsageError(f"--values: {v}: no such file")
+    values = [str(Path(v).resolve()) for v in args.values]
+    if not args.render:
+        if args.set_values or args.upgrade:
+            raise UsageError("--set and --upgrade need --render")
+        return Project(
+            base,
+            values_files=values,
+            release_name=args.release_name or "",
+            namespace=args.namespace or "",
+            overrides=_overrides(args),
+        ), {}
+    from .render import EngineMissing, RenderError, engine
+    from .render.mode import RenderOptions, render_chart
+
+    try:
+        eng = engine(args.engine)
+    except EngineMissing as exc:
+        raise UsageError(str(exc)) from exc
+    opts = RenderOptions(
+        [Path(v) for v in values], list(args.set_values), args.release_name, args.namespace, args.upgrade,
+        base.helm_version,
+    )
+    errors: dict[Path, str] = {}
+
+    def resolver_for(root: Path):
+        try:
+            return render_chart(eng, root, opts)
+        except RenderError as exc:
+            errors[root] = str(exc)
+            return None
+
+    project = Project(
+        base,
+        values_files=values,
+        release_name=args.release_name or "",
+        namespace=args.namespace or "",
+        overrides=_overrides(args),
+    )
+    project.resolver_for = resolver_for
+    return project, errors
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -172,7 +238,6 @@ def _overrides(args) -> dict:
 
 def _check(args) -> int:
     from .analysis.config import AnalysisConfig
-    from .analysis.project import Project
     from .analysis.rules.registry import REGISTRY, Severity, rules_by_name
     from .reporting import json_format, text
     from .reporting.findings import Finding, findings_of
@@ -191,15 +256,13 @@ def _check(args) -> int:
     for code in filter(None, (args.ignore or "").split(",")):
         rules[code.strip()] = "off"
     base = AnalysisConfig(helm_version=args.helm_version or "4", rules=rules)
-    for v in args.values:
-        if not Path(v).is_file():
-            raise UsageError(f"--values: {v}: no such file")
-    project = Project(base, values_files=[str(Path(v).resolve()) for v in args.values], overrides=_overrides(args))
+    project, render_errors = _project(args, base)
     files = collect(args.paths)
     findings = []
     cwd = Path.cwd()
     progress = _Progress(len(files))
     failed: list[str] = []
+    skipped = 0
     for f in files:
         progress.tick()
         resolved = _resolved(f)
@@ -207,6 +270,10 @@ def _check(args) -> int:
             failed.append(f"{f}: cannot read file: symbolic link loop")
             findings.append(Finding(str(f), 1, 1, 1, 1, "error", "", "", "not analysed: symbolic link loop", False))
             continue
+        chart = project.chart_for(resolved)
+        if chart is not None and chart.root in render_errors:
+            skipped += 1
+            continue  # Helm refused the chart: reported once below
         result = project.check(str(resolved))
         shown = _shown(resolved, cwd, f)
         findings.extend(findings_of(result, shown))
@@ -223,14 +290,16 @@ def _check(args) -> int:
     for message in failed:
         print(f"hook-lsp: {message}", file=sys.stderr)
     _suggest_profiles(project)
+    _report_render_errors(render_errors)
     from .reporting import github, sarif
 
     renderer = {"json": json_format, "sarif": sarif, "github": github}.get(args.format, text)
+    checked = len(files) - skipped
     if renderer is sarif:
-        sys.stdout.write(sarif.render(findings, len(files), args.docs_base_url))
+        sys.stdout.write(sarif.render(findings, checked, args.docs_base_url))
     else:
-        sys.stdout.write(renderer.render(findings, len(files)))
-    if failed:
+        sys.stdout.write(renderer.render(findings, checked))
+    if failed or render_errors:
         # Some file was not (fully) analysed: its findings may be missing, so never report success.
         return 2
     if args.fail_on != "never" and any(f.code and Severity.at_least(f.severity, args.fail_on) for f in findings):
@@ -248,6 +317,14 @@ def _suggest_profiles(project) -> None:
         found = suggest(Path(root), chart.name)
         if found is not None:
             print(f"hook-lsp: note: {found.message(str(found.path))}", file=sys.stderr)
+
+
+def _report_render_errors(errors: dict) -> None:
+    for root, message in errors.items():
+        lines = [ln for ln in message.splitlines() if ln.strip()] or ["(no message)"]
+        print(f"hook-lsp: {root}: Helm could not render the chart: {lines[0].strip()}", file=sys.stderr)
+        for ln in lines[1:6]:
+            print(f"    {ln.strip()}", file=sys.stderr)
 
 
 class _Progress:
@@ -273,7 +350,6 @@ class _Progress:
 def _timeline(args) -> int:
     from .analysis.chart import Chart, find_chart_root
     from .analysis.config import AnalysisConfig
-    from .analysis.project import Project
     from .analysis.timeline import timeline
     from .reporting import timeline_format
 
@@ -283,17 +359,13 @@ def _timeline(args) -> int:
     root = target if (target / "Chart.yaml").is_file() else find_chart_root(target / "templates" / "x.yaml")
     if root is None:
         raise UsageError(f"{args.chart}: no Chart.yaml here or above")
-    for v in args.values:
-        if not Path(v).is_file():
-            raise UsageError(f"--values: {v}: no such file")
-    project = Project(
-        AnalysisConfig(helm_version=args.helm_version or "4"),
-        values_files=[str(Path(v).resolve()) for v in args.values],
-        overrides=_overrides(args),
-    )
+    project, render_errors = _project(args, AnalysisConfig(helm_version=args.helm_version or "4"))
     chart = project.chart_for(root / "templates" / "_.yaml")
     if chart is None:  # pragma: no cover - a chart root always owns its templates folder
         chart = Chart.load(root)
+    if render_errors:
+        _report_render_errors(render_errors)
+        return 2
     t = timeline(chart, args.operation)
     problems = project.values_problems(chart)
     for path, problem in problems:

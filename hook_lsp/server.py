@@ -45,6 +45,8 @@ class HookLanguageServer(LanguageServer):
         self.settings = settings
         self.project.set_base_config(settings.analysis_config())
         self.project.set_values_files(settings.valuesFiles)
+        self.project.set_release(settings.releaseName, settings.namespace)
+        self.project.set_helm_render(settings.helmRender)
         for message in errors + self.project.config_errors:
             self.report_once(message)
 

@@ -33,6 +33,13 @@ class Settings:
     inlayHints: bool = False
     #: Extra values files (relative to the chart root) merged over values.yaml.
     valuesFiles: list = field(default_factory=list)
+    #: Release name and namespace hook names are resolved for ("": `helm template`'s
+    #: ``release-name`` in ``default``; orders that depend on the release name are then uncertain).
+    releaseName: str = ""
+    namespace: str = ""
+    #: Confirm names and order with Helm's engine (``pip install 'hook-lsp[helm]'``), rendered
+    #: again when chart files are saved; unsaved edits keep the static view.
+    helmRender: bool = False
     #: Run ShellCheck on hook scripts when the binary is available.
     shellcheck: bool = True
     #: Delay (ms) between an edit and its analysis; 0 analyses at once.
@@ -74,6 +81,9 @@ class Settings:
                 elif isinstance(default, int):
                     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
                         raise ConfigError(f"{key} must be a whole number >= 0")
+                elif isinstance(default, str):
+                    if not isinstance(value, str):
+                        raise ConfigError(f"{key} must be a string")
                 elif isinstance(default, list):
                     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
                         raise ConfigError(f"{key} must be a list of paths")

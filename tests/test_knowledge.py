@@ -363,7 +363,11 @@ def _shown_paragraph_ok(paragraph: str, facts: set[str]) -> bool:
             for t in (weights.AFTER, weights.BEFORE, weights.AFTER_BY_NAME, weights.BEFORE_BY_NAME,
                       weights.AFTER_BY_KIND, weights.BEFORE_BY_KIND, weights.UNKNOWN_AGAINST)
         )
-        line = rf"- (?:{_template_regex(weights.POSITION)}(?:, (?:{neighbour}))*|{_template_regex(weights.ONLY_HOOK)})"
+        names = "|".join(
+            _template_regex(t)
+            for t in (weights.RENDERED_NAME, weights.RENDERED_NAME_RELEASE, weights.UNKNOWN_NAME, weights.UNCERTAIN)
+        )
+        line = rf"- (?:{_template_regex(weights.POSITION)}(?:, (?:{neighbour}))*|{_template_regex(weights.ONLY_HOOK)}|{names})"
         return all(re.fullmatch(line, row) for row in paragraph.splitlines())
     if paragraph.startswith("```yaml\n"):
         return any(paragraph[8:-4] in strip_snippet(s.document()) for s in scaffolds.SCAFFOLDS)

@@ -158,15 +158,18 @@ def test_kube_prometheus_stack_with_crds_subchart():
     assert [h.kind for h in pre.hooks if h.subchart == "crds"] == [
         "ClusterRole", "ServiceAccount", "ClusterRoleBinding", "ConfigMap", "Job"
     ]
-    # Same templated name `‹fullname›-admission-create`, same weight: kind decides, and an
-    # unknown kind (CiliumNetworkPolicy) comes after every InstallOrder kind (#order).
-    np_ = [h.kind for h in pre.hooks if h.name == "‹fullname›-admission-create" and h.weight == -5]
+    # Same name (resolved over values.yaml, the fullname truncated to 26 characters), same
+    # weight: kind decides, and an unknown kind (CiliumNetworkPolicy) comes after every
+    # InstallOrder kind (#order).
+    np_ = [h.kind for h in pre.hooks if h.name == "release-name-kube-promethe-admission-create" and h.weight == -5]
     assert np_ == ["NetworkPolicy", "CiliumNetworkPolicy"]
     # Weight-0 admission hooks share the templated name: InstallOrder, Job last.
     zero = [h.kind for h in pre.hooks if h.weight == 0]
     assert zero == ["ServiceAccount", "ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding", "Job"]
-    # Different templated names at the same weight: the order is reported as uncertain.
-    assert not pre.hooks[0].order_certain
+    # Different names at the same weight, both cut by `trunc` after the release name: another
+    # release name can swap them, so the order is reported as uncertain, and why.
+    assert pre.hooks[0].name == "release-name-crds-upgrade"
+    assert not pre.hooks[0].order_certain and "release name" in pre.hooks[0].uncertain_why
 
 
 @needs_corpus

@@ -5,6 +5,8 @@ all hooks together: files in `sort.Strings` order of their rendered path
 (``<chart>/charts/<sub>/templates/...`` before ``<chart>/templates/...``), documents in file
 order, a stable pre-sort by kind (`InstallOrder`), then per event a stable sort by weight and then
 ``metadata.name`` (#order — Helm's docs say kind before name; the code compares the name first).
+Templated names are rendered by the chart's resolver (``enrich.names``) when the order is first
+needed, not per keystroke; `Chart.runs_before` says whether an order is certain.
 
 The chart is kept current by `update`/`remove` (editor buffers and file-watcher events); reading
 a file from disk is the only I/O here, and nothing from the chart is ever executed.
@@ -90,10 +92,24 @@ class HookEntry:
     event: str
     #: Helm's weight (None when templated).
     weight: int | None
-    #: Rendered name, or the source text when templated (see `name_order`).
+    #: Helm's name (literal or rendered), else the source text, partly rendered where known.
     name: str
     #: Position in file order (the stable sorts keep it for full ties).
     file_rank: int
+    #: The name is Helm's (literal, or rendered over the chart's values); False: `name` is the
+    #: template source and `name_why` says what keeps it unknown.
+    name_known: bool = False
+    name_why: str | None = None
+    #: Rendered ``metadata.namespace`` ("" when absent, None when unknown).
+    namespace: str | None = ""
+    #: The name for comparisons: the assumed release name is written as an action in it, so
+    #: an order that depends on the release name is not taken for certain.
+    order_name: str = ""
+    #: The name contains the assumed release name (see `Chart.alternative`).
+    release_dependent: bool = False
+    #: The name under another release name, once asked for (`Chart.alternative`).
+    alternative: str | None = None
+    alternative_known: bool = False
 
     @property
     def path(self) -> str:
@@ -101,7 +117,9 @@ class HookEntry:
 
     @property
     def label(self) -> str:
-        return self.resource.name or self.resource.name_raw or "(unnamed)"
+        if self.name_known:
+            return self.name or "(unnamed)"
+        return self.name or self.resource.name_raw or "(unnamed)"
 
 
 def name_order(a: str, b: str) -> int | None:
@@ -289,15 +307,27 @@ class Chart:
         entries: list[HookEntry] = []
         rank = 0
         for template in self.manifest_templates():
-            for res in template.hooks:
+            resolved = self._resolved_names(template)
+            for i, res in enumerate(template.resources):
                 hook = res.hook
                 if hook is None or hook.skipped:
                     continue
-                for event in hook.events:
-                    entries.append(
-                        HookEntry(res, template, event, hook.weight_value, res.name or res.name_raw or "", rank)
-                    )
-                rank += 1
+                this = resolved.get(i)
+                if this is not None and this.absent:
+                    continue  # render mode: Helm does not render it with these values
+                for one in [this, *(this.copies if this is not None else ())]:
+                    name, known, why, namespace, order_name = _entry_name(res, one, self.release_name)
+                    dependent = bool(one is not None and one.release_dependent)
+                    weight = one.weight if one is not None and one.weight is not None else hook.weight_value
+                    for event in hook.events:
+                        entries.append(
+                            HookEntry(
+                                res, template, event, weight, name, rank,
+                                name_known=known, name_why=why, namespace=namespace, order_name=order_name,
+                                release_dependent=dependent,
+                            )
+                        )
+                    rank += 1
         # Stable kind pre-sort, as `sortHooksByKind(hooks, InstallOrder)` does.
         entries.sort(key=lambda e: (kind_rank(e.resource.kind, self.profile.helm_major), e.file_rank))
         by_event: dict[str, list[HookEntry]] = {ev: [] for ev in EVENT_NAMES}
@@ -313,13 +343,55 @@ class Chart:
                 self._entries.setdefault((event, id(e.resource)), e)
         return by_event
 
+    @property
+    def release_name(self) -> str:
+        """The release name templates are resolved for (see `Resolver`)."""
+        from .resolve.enrich import DEFAULT_RELEASE_NAME
+
+        return getattr(self.enrich, "release_name", None) or DEFAULT_RELEASE_NAME
+
+    def _resolved_names(self, template: TemplateAnalysis) -> dict:
+        """Rendered names of the template's resources whose name or namespace is templated."""
+        names = getattr(self.enrich, "names", None)
+        if names is None:
+            return {}
+        if getattr(self.enrich, "rendered", None) is not None or getattr(self.enrich, "live", None) is not None:
+            return names(template, self)
+        if not any(
+            r.hook is not None and (r.name is None or (r.namespace is None and _has_namespace(r)))
+            for r in template.resources
+        ):
+            return {}
+        return names(template, self)
+
+    def alternative(self, e: HookEntry) -> str | None:
+        """``e``'s name under a long release name (None when not release-dependent or unknown)."""
+        if not e.alternative_known:
+            e.alternative_known = True
+            fn = getattr(self.enrich, "alternative_names", None)
+            if fn is not None and e.release_dependent:
+                idx = next((i for i, r in enumerate(e.template.resources) if r is e.resource), None)
+                e.alternative = fn(e.template, self).get(idx) if idx is not None else None
+        return e.alternative
+
     def runs_before(self, a: HookEntry, b: HookEntry) -> bool | None:
         """True/False when Helm certainly runs ``a`` before ``b`` in their event; None if unknown."""
         if a.weight is None or b.weight is None:
             return None
         if a.weight != b.weight:
             return a.weight < b.weight
-        cmp = name_order(a.name, b.name)
+        result = self._tie_break(a, b, name_order(a.order_name or a.name, b.order_name or b.name))
+        if result is not None and (a.release_dependent or b.release_dependent):
+            # Under another release name the names may be truncated elsewhere (equal names
+            # may differ, or differing ones become equal): the order must come out the same.
+            alt_a, alt_b = self.alternative(a), self.alternative(b)
+            alt = name_order(alt_a or a.order_name or a.name, alt_b or b.order_name or b.name)
+            if self._tie_break(a, b, alt) != result:
+                return None
+        return result
+
+    def _tie_break(self, a: HookEntry, b: HookEntry, cmp: int | None) -> bool | None:
+        """Equal weights: the name comparison ``cmp`` decides, then the kind, then file order."""
         if cmp is None:
             return None
         if cmp != 0:
@@ -328,6 +400,39 @@ class Chart:
         if ka != kb:
             return ka < kb
         return a.file_rank < b.file_rank
+
+
+#: How the assumed release name is written in `HookEntry.order_name` (an action, so that
+#: `name_order` treats a difference inside it as unknown).
+_RELEASE_ACTION = "{{ .Release.Name }}"
+
+
+def _has_namespace(res: Resource) -> bool:
+    return res.metadata is not None and res.metadata.get("namespace") is not None
+
+
+def _entry_name(res: Resource, resolved, release_name: str) -> tuple[str, bool, str | None, str | None, str]:
+    """(name, known, why unknown, namespace, comparison name) of a hook resource."""
+    namespace = res.namespace if res.namespace is not None or not _has_namespace(res) else None
+    if resolved is not None and resolved.namespace is not None:
+        namespace = resolved.namespace
+    if res.name is not None:
+        return res.name, True, None, namespace, res.name
+    if res.name_node is None and res.generate_name is None and res.metadata is not None and resolved is None:
+        return "", True, None, namespace, ""  # no name at all: Helm compares ""
+    if resolved is not None and resolved.name is not None:
+        order = resolved.name
+        if resolved.release_dependent:
+            order = order.replace(release_name, _RELEASE_ACTION)
+        return resolved.name, True, None, namespace, order
+    if resolved is not None and resolved.why is None and res.name_node is None:
+        return "", True, None, namespace, ""  # the rendered document has no name: Helm compares ""
+    raw = res.name_raw or ""
+    why = resolved.why if resolved is not None else None
+    if resolved is not None and resolved.partial:
+        raw = resolved.partial
+    order = raw.replace(release_name, _RELEASE_ACTION) if resolved is not None and resolved.release_dependent else raw
+    return raw, False, why or "the name is templated", namespace, order
 
 
 def _chart_name(root: Path) -> str:

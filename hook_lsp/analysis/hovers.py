@@ -260,7 +260,32 @@ def position_lines(resource: Resource, chart: Chart) -> list[str]:
             out.append(W.ONLY_HOOK.format(events=names))
         else:
             out.append(", ".join([W.POSITION.format(ordinal=W.ordinal(index + 1), count=count, events=names), *neighbours]))
+    out.extend(_name_lines(resource, chart))
     return out
+
+
+def _name_lines(resource: Resource, chart: Chart) -> list[str]:
+    """The rendered name of a hook with a templated name, or why it is unknown; and why its
+    place is not certain."""
+    from .timeline import uncertainty
+
+    for event in dict.fromkeys(resource.hook.events if resource.hook else []):
+        entries = chart.order(event)
+        index = next((i for i, e in enumerate(entries) if e.resource is resource), None)
+        if index is None:
+            continue
+        me = entries[index]
+        out = []
+        if not me.name_known:
+            out.append(W.UNKNOWN_NAME.format(why=me.name_why or "templated"))
+        elif me.name != resource.name:
+            template = W.RENDERED_NAME_RELEASE if me.release_dependent else W.RENDERED_NAME
+            out.append(template.format(name=me.name, release=chart.release_name))
+        why = uncertainty(chart, entries, index) if len(entries) > 1 else None
+        if why:
+            out.append(W.UNCERTAIN.format(why=why))
+        return out
+    return []
 
 
 def short_name(label: str) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Callable
 
 from .chart import MAX_TEMPLATE_BYTES, Chart, find_chart_root, is_template_file, read_text
 from .config import AnalysisConfig, ConfigError, config_for
@@ -50,6 +51,13 @@ class Project:
     values_files: list[str] = field(default_factory=list)
     #: Settings that win over project files (the command line's ``--deployer``).
     overrides: dict = field(default_factory=dict)
+    #: Release name and namespace names are resolved for ("" for Helm's template defaults).
+    release_name: str = ""
+    namespace: str = ""
+    #: Builds the resolver of a chart root (render mode); None: the static `Resolver`.
+    resolver_for: Callable[[Path], object] | None = None
+    #: Editor render mode (`set_helm_render`): gives a chart root its Helm render.
+    _live_factory: Callable[[Path], object] | None = None
 
     def set_base_config(self, config: AnalysisConfig) -> None:
         self.base_config = config
@@ -87,8 +95,15 @@ class Project:
         from .resolve import Resolver
 
         chart = Chart.load(
-            root, self._buffers_under(root), profile=config.profile, enrich=Resolver(self.values_files)
+            root,
+            self._buffers_under(root),
+            profile=config.profile,
+            enrich=self.resolver_for(root)
+            if self.resolver_for is not None
+            else Resolver(self.values_files, release_name=self.release_name or None, namespace=self.namespace or None),
         )
+        if self._live_factory is not None and isinstance(chart.enrich, Resolver):
+            chart.enrich.live = self._live_factory(root)
         self.charts[root] = chart
         return chart
 
@@ -106,6 +121,28 @@ class Project:
         """Change the user values files; charts are re-read on next use."""
         if list(values_files) != self.values_files:
             self.values_files = list(values_files)
+            self.charts.clear()
+
+    def set_helm_render(self, on: bool) -> None:
+        """Editor render mode: each chart's resolver also follows Helm's render of the chart on
+        disk. Without the engine, a message says how to install it and the static view stays."""
+        if on == (self._live_factory is not None):
+            return
+        self._live_factory = None
+        if on:
+            try:
+                from ..render.live import live_factory
+
+                self._live_factory = live_factory(self)
+            except ImportError as exc:  # the engine is missing
+                if str(exc) not in self.config_errors:
+                    self.config_errors.append(str(exc))
+        self.charts.clear()
+
+    def set_release(self, release_name: str, namespace: str) -> None:
+        """Change the release that names are resolved for; charts are re-read on next use."""
+        if (release_name, namespace) != (self.release_name, self.namespace):
+            self.release_name, self.namespace = release_name, namespace
             self.charts.clear()
 
     # -- editor buffers --------------------------------------------------------------------

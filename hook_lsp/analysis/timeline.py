@@ -67,6 +67,12 @@ class TimelineHook:
     origin: str = "yaml"
     #: False when a templated weight or name makes the order uncertain.
     order_certain: bool = True
+    #: Why the order is not certain (None when it is).
+    uncertain_why: str | None = None
+    #: Rendered ``metadata.namespace`` ("" when the release namespace applies; None if unknown).
+    namespace: str | None = ""
+    #: Why the name stays templated (None when it is Helm's).
+    name_why: str | None = None
 
 
 @dataclass
@@ -177,7 +183,7 @@ def _subchart(chart: Chart, path: str) -> str:
     return "/".join(subs)
 
 
-def _entry_hook(chart: Chart, e: HookEntry, position: int, total: int, certain: bool) -> TimelineHook:
+def _entry_hook(chart: Chart, e: HookEntry, position: int, total: int, certain: str | None) -> TimelineHook:
     res = e.resource
     hook = res.hook
     policies = hook.effective_delete_policies if hook else None
@@ -197,24 +203,44 @@ def _entry_hook(chart: Chart, e: HookEntry, position: int, total: int, certain: 
         deletion=_deletion(e, policies, _OPERATION_OF.get(e.event, "install"), chart.profile.helm_version),
         conditional=bool(hook and hook.annotation.conditional),
         origin=hook.annotation.origin if hook else "yaml",
-        order_certain=certain,
+        order_certain=certain is None,
+        uncertain_why=certain,
+        namespace=e.namespace,
+        name_why=None if e.name_known else e.name_why,
     )
 
 
-def _certain(chart: Chart, entries: list[HookEntry], i: int) -> bool:
-    """Whether the hook at ``i`` certainly sits between its neighbours."""
+def uncertainty(chart: Chart, entries: list[HookEntry], i: int) -> str | None:
+    """None when the place of the hook at ``i`` is certain, else why not.
+
+    Its place is certain only when its order against *every* other hook of the event is known:
+    a hook with an unknown name elsewhere in the list could sort before or after it."""
     e = entries[i]
-    for j in (i - 1, i + 1):
-        if 0 <= j < len(entries):
-            a, b = (entries[j], e) if j < i else (e, entries[j])
-            if chart.runs_before(a, b) is None:
-                return False
-    return True
+    for j, other in enumerate(entries):
+        if j == i:
+            continue
+        a, b = (other, e) if j < i else (e, other)
+        if chart.runs_before(a, b) is None:
+            return _why_uncertain(chart, a, b)
+    return None
+
+
+def _why_uncertain(chart: Chart, a: HookEntry, b: HookEntry) -> str:
+    for x in (a, b):
+        if x.weight is None:
+            return f"the weight of {display_name(x.label)} is templated"
+    for x in (a, b):
+        if not x.name_known:
+            return f"the name of {display_name(x.label)} is not known: {x.name_why or 'templated'}"
+    return (
+        f"with weight {a.weight}, the names decide, and they depend on the release name "
+        f"(assumed {chart.release_name!r}; set it with --release-name)"
+    )
 
 
 def event_hooks(chart: Chart, event: str) -> list[TimelineHook]:
     entries = chart.order(event)
-    return [_entry_hook(chart, e, i + 1, len(entries), _certain(chart, entries, i)) for i, e in enumerate(entries)]
+    return [_entry_hook(chart, e, i + 1, len(entries), uncertainty(chart, entries, i)) for i, e in enumerate(entries)]
 
 
 def _hook_step(chart: Chart, event: str) -> Step:
@@ -408,6 +434,6 @@ def hook_positions(chart: Chart, template: TemplateAnalysis, resource: Resource)
         for i, e in enumerate(entries):
             if e.resource is resource:
                 prev = display_name(entries[i - 1].label) if i > 0 else None
-                out.append(Placement(event, i + 1, len(entries), e.weight, prev, _certain(chart, entries, i)))
+                out.append(Placement(event, i + 1, len(entries), e.weight, prev, uncertainty(chart, entries, i) is None))
                 break
     return out

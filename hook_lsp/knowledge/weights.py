@@ -38,6 +38,11 @@ BEFORE_BY_NAME = "before `{name}` ({weight}, same weight: its name sorts later)"
 AFTER_BY_KIND = "after `{name}` ({weight}, same weight and name: kind order)"
 BEFORE_BY_KIND = "before `{name}` ({weight}, same weight and name: kind order)"
 UNKNOWN_AGAINST = "order against `{name}` ({weight}) unknown until rendered"
+#: How the hover names the hook when its ``metadata.name`` is templated.
+RENDERED_NAME = "name as Helm renders it: `{name}`"
+RENDERED_NAME_RELEASE = "name as Helm renders it: `{name}` (for release `{release}`; set `hookLsp.releaseName`)"
+UNKNOWN_NAME = "name not known before Helm runs: {why}"
+UNCERTAIN = "order not certain: {why}"
 
 # Weight completion details: where a suggested weight puts the hook.
 SUGGEST_BEFORE = "before {name} ({weight})"

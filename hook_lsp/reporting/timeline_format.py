@@ -84,6 +84,10 @@ def text(t: Timeline, colour: bool = False, docs_base_url: str | None = None) ->
                 out.append(
                     _paint(f"        {_where(h, t.root)} · waits for {h.waits_for} · delete policy: {policies}", "dim", colour)
                 )
+                if h.name_why:
+                    out.append(_paint(f"        name unknown: {h.name_why}", "dim", colour))
+                if h.uncertain_why and h.uncertain_why != h.name_why:
+                    out.append(_paint(f"        order uncertain: {h.uncertain_why}", "dim", colour))
         out.append(_paint(f"      wait: {step.waits}", "green", colour))
         for note in step.notes:
             out.append(_paint(f"      note: {note}", "dim", colour))

@@ -9,6 +9,6 @@ produce. Pure Python; nothing from a chart is ever executed.
 * `enrich` — `Resolver`, the `Chart.enrich` callback adding `ResolvedAnnotation`s to resources.
 """
 
-from .enrich import ResolvedAnnotation, Resolver
+from .enrich import RenderedDocument, ResolvedAnnotation, ResolvedName, Resolver
 
-__all__ = ["ResolvedAnnotation", "Resolver"]
+__all__ = ["RenderedDocument", "ResolvedAnnotation", "ResolvedName", "Resolver"]

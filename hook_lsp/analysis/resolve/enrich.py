@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 import time
 from bisect import bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ...knowledge import annotations as A
@@ -51,6 +51,48 @@ class ResolvedAnnotation(Annotation):
     define: Define | None = None
 
 
+#: The release name `helm template` uses when none is given (Helm 3 and 4 `template.go`).
+DEFAULT_RELEASE_NAME = "release-name"
+DEFAULT_NAMESPACE = "default"
+#: A second, long release name: an order that differs under it depends on the release name.
+ALTERNATIVE_RELEASE_NAME = "a-much-longer-release-name-to-find-truncated-names"
+#: Stands for the unknown part of a partly rendered name (an action, so comparisons treat it
+#: as unknown and the timeline shows it as ``‹…›``).
+UNKNOWN_ACTION = "{{ ? }}"
+
+
+@dataclass
+class RenderedDocument:
+    """A hook document as Helm's engine rendered it (render mode)."""
+
+    kind: str
+    name: str
+    namespace: str
+    weight: int
+
+
+@dataclass
+class ResolvedName:
+    """A resource's rendered ``metadata.name`` and ``metadata.namespace``."""
+
+    #: None when it depends on something unknowable (then `why` says what).
+    name: str | None
+    namespace: str | None = None
+    why: str | None = None
+    #: The rendered name with ``{{ ? }}`` where it is unknown (None when nothing rendered).
+    partial: str | None = None
+    #: The name contains the assumed release name: orders that compare it with names that do
+    #: not are true for that release name only.
+    release_dependent: bool = False
+    #: The name rendered with `ALTERNATIVE_RELEASE_NAME` (release-dependent names only).
+    alternative: str | None = None
+    #: Render mode: Helm's weight, and whether Helm did not render the resource at all.
+    weight: int | None = None
+    absent: bool = False
+    #: Render mode: further hooks Helm rendered from the same template document (a `range`).
+    copies: list["ResolvedName"] = field(default_factory=list)
+
+
 @dataclass
 class _Segment:
     out_start: int
@@ -61,6 +103,8 @@ class _Segment:
     site: Span
     define: Define | None
     conditional: bool
+    #: Why the text of this action is (partly) unknown.
+    causes: tuple[str, ...] = ()
 
 
 class _MapWriter(Writer):
@@ -81,6 +125,10 @@ class _MapWriter(Writer):
 
     def output(self, action, value: str, define, conditional: bool) -> None:
         self._add(value, -1, action.span, define, conditional)
+
+    def unknown_causes(self, causes: list[str]) -> None:
+        if self.segments and causes:
+            self.segments[-1].causes = tuple(causes)
 
     def source_offset(self, offset: int, end: bool) -> int | None:
         """Where rendered ``offset`` comes from; for ``end``, the offset just past it."""
@@ -108,8 +156,32 @@ class _Library:
 class Resolver:
     """The `Chart.enrich` callback; keeps parsed helpers and values per chart root."""
 
-    def __init__(self, values_files: list[str] | tuple[str, ...] = ()) -> None:
+    def __init__(
+        self,
+        values_files: list[str] | tuple[str, ...] = (),
+        release_name: str | None = None,
+        namespace: str | None = None,
+        extra_values: dict | None = None,
+        rendered: dict[str, list[RenderedDocument]] | None = None,
+    ) -> None:
         self.values_files = tuple(values_files)
+        #: Values given on a command line (``--set``), merged over the values files.
+        self.extra_values = extra_values or {}
+        #: Hooks as Helm's engine rendered them, per Helm template path (render mode): names,
+        #: namespaces and weights are taken from there, and hooks it did not render are absent.
+        self.rendered = rendered
+        #: The editor's Helm render (`hook_lsp.render.live.LiveRender`-like: ``current()`` and
+        #: ``matches(path, text)``), re-rendered when the chart changes on disk.
+        self.live = None
+        #: The release that names are resolved for; None: `DEFAULT_RELEASE_NAME`, and orders
+        #: that depend on the release name are then not certain.
+        self.release_name = release_name or None
+        self.namespace = namespace or None
+        #: Resolved ``metadata.name``/``namespace`` per template: (input key, defines, values,
+        #: names, whether the release-name check (`_add_alternatives`) has run).
+        self._names: dict[str, tuple[tuple, dict, dict, dict[int, "ResolvedName"], bool]] = {}
+        #: The last parse of each template (a name render follows the annotation render).
+        self._parsed_templates: dict[str, tuple[str, object]] = {}
         self._libraries: dict[Path, _Library] = {}
         self._values: dict[Path, tuple[tuple, dict]] = {}
         self._metadata: dict[Path, dict] = {}
@@ -194,6 +266,8 @@ class Resolver:
             self._values[key] = (stamp, UNKNOWN)
             return UNKNOWN
         values = chart_values(root, self.values_files)
+        if self.extra_values:
+            values = merge_values(values, self.extra_values)
         # Subchart values: the subchart's defaults, then the parent's `<name>:` section, and
         # `global` shared by all (Helm's coalescing).
         try:
@@ -234,19 +308,48 @@ class Resolver:
             # annotations, and their spans, are the same as last time.
             _merge_all(analysis, hit[3])
             return
-        parsed = parse(analysis.text, analysis.path)
+        rendered, writer = self._render(analysis, chart, chart_dir, defines, values)
+        docs = parse_documents(rendered, LineIndex(rendered))
+        found = self._resolve(analysis, docs, writer)
+        self._renders[analysis.path] = (key, defines, values, found)
+        # The same render gives the names; the chart-wide order completes them (`names`).
+        self._names[analysis.path] = (key, defines, values, self._read_names(analysis, docs, writer), False)
+        _merge_all(analysis, found)
+
+    def _add_alternatives(self, analysis, chart, chart_dir: Path, defines, values, names: dict[int, "ResolvedName"]) -> None:
+        """Render names that contain the assumed release name once more with a long one:
+        helpers truncate (``trunc 63``, ``trunc 26``), so another release name may cut a
+        name elsewhere and change an order that the first render suggests."""
+        if not any(n.release_dependent for n in names.values()):
+            return
+        rendered, writer = self._render(analysis, chart, chart_dir, defines, values, release=ALTERNATIVE_RELEASE_NAME)
+        other = self._read_names(analysis, parse_documents(rendered, LineIndex(rendered)), writer)
+        for idx, n in names.items():
+            alt = other.get(idx)
+            if n.release_dependent and alt is not None:
+                n.alternative = alt.name
+
+    def _render(
+        self, analysis: TemplateAnalysis, chart, chart_dir: Path, defines, values, release: str | None = None
+    ) -> tuple[str, "_MapWriter"]:
+        cached = self._parsed_templates.get(analysis.path)
+        if cached is None or cached[0] is not analysis.text:
+            cached = self._parsed_templates[analysis.path] = (analysis.text, parse(analysis.text, analysis.path))
+        parsed = cached[1]
         all_defines = {**defines, **parsed.defines}
         meta = self._metadata.get(chart_dir)
         if meta is None:
             meta = self._metadata[chart_dir] = chart_metadata(chart_dir)
         try:
-            render_path = chart.render_path(path)
+            render_path = chart.render_path(Path(analysis.path))
         except ValueError:
-            render_path = path.name
+            render_path = Path(analysis.path).name
         dot = {
             "Values": deep_copy(values),
             "Release": {
-                "Name": UNKNOWN, "Namespace": UNKNOWN, "Service": "Helm",
+                "Name": release or self.release_name or DEFAULT_RELEASE_NAME,
+                "Namespace": self.namespace or DEFAULT_NAMESPACE,
+                "Service": "Helm",
                 "IsInstall": UNKNOWN, "IsUpgrade": UNKNOWN, "Revision": UNKNOWN,
             },
             "Chart": {(k[:1].upper() + k[1:]): v for k, v in meta.items()} if isinstance(meta, dict) else {},
@@ -256,14 +359,120 @@ class Resolver:
         }
         writer = _MapWriter()
         Evaluator(all_defines, explore=True).render(parsed.nodes, dot, writer)
-        rendered = writer.getvalue()
-        found = self._resolve(analysis, rendered, writer)
-        self._renders[analysis.path] = (key, defines, values, found)
-        _merge_all(analysis, found)
+        return writer.getvalue(), writer
 
-    def _resolve(self, analysis: TemplateAnalysis, rendered: str, writer: _MapWriter) -> dict[int, list[ResolvedAnnotation]]:
+    # -- names -----------------------------------------------------------------------------
+
+    def names(self, analysis: TemplateAnalysis, chart) -> dict[int, "ResolvedName"]:
+        """``metadata.name`` and ``metadata.namespace`` of each resource of ``analysis`` whose
+        name or namespace is templated, rendered over the chart's values (cached per template;
+        called for the chart-wide order, not on every keystroke's single-file analysis)."""
+        if Path(analysis.path).name.startswith("_"):
+            return {}
+        found = self._static_names(analysis, chart)
+        rendered = self.rendered
+        live = self.live
+        if live is not None:
+            rendered = live.current()
+            if rendered is not None and not live.matches(analysis.path, analysis.text):
+                rendered = None  # an unsaved edit: Helm rendered the file on disk
+        if rendered is not None:
+            return _overlay(analysis, chart, found, rendered)
+        return found
+
+    def _static_names(self, analysis: TemplateAnalysis, chart) -> dict[int, "ResolvedName"]:
+        try:
+            root = Path(chart.root)
+            chart_dir = _owning_chart(Path(analysis.path), root)
+            defines = self.defines(root, chart)
+            values = self.values_for(root, chart_dir)
+            key = _input_key(analysis)
+            hit = self._names.get(analysis.path)
+            if hit is not None and hit[0] == key and hit[1] is defines and hit[2] is values:
+                return hit[3]
+            rendered, writer = self._render(analysis, chart, chart_dir, defines, values)
+            found = self._read_names(analysis, parse_documents(rendered, LineIndex(rendered)), writer)
+        except (Budget, RecursionError):
+            found = {}
+        except Exception:  # never let resolution break the analysis
+            log.exception("name resolution of %s failed", analysis.path)
+            found = {}
+        else:
+            self._names[analysis.path] = (key, defines, values, found, False)
+        return found
+
+    def alternative_names(self, analysis: TemplateAnalysis, chart) -> dict[int, str | None]:
+        """Release-dependent names rendered with `ALTERNATIVE_RELEASE_NAME` (asked for only
+        when such a name decides an order)."""
+        names = self._static_names(analysis, chart)
+        hit = self._names.get(analysis.path)
+        if hit is not None and not hit[4] and hit[3] is names:
+            try:
+                root = Path(chart.root)
+                chart_dir = _owning_chart(Path(analysis.path), root)
+                self._add_alternatives(analysis, chart, chart_dir, hit[1], hit[2], names)
+            except (Budget, RecursionError):
+                pass
+            except Exception:  # never let resolution break the analysis
+                log.exception("name resolution of %s failed", analysis.path)
+            self._names[analysis.path] = (*hit[:4], True)
+        return {i: n.alternative for i, n in names.items()}
+
+    def _read_names(self, analysis: TemplateAnalysis, docs, writer: "_MapWriter") -> dict[int, "ResolvedName"]:
+        found: dict[int, ResolvedName] = {}
+        release = self.release_name or DEFAULT_RELEASE_NAME
+        for doc in docs:
+            meta = path_get(doc.root, "metadata")
+            if not isinstance(meta, YMap):
+                continue
+            anchor_node = None
+            for k, _v in meta.items():
+                anchor_node = k
+                if k.value == "name":
+                    break
+            if anchor_node is None:
+                continue
+            seg = writer.locate(anchor_node.span.start)
+            if seg is None:
+                continue
+            anchor = seg.src_start + (anchor_node.span.start - seg.out_start) if seg.src_start >= 0 else seg.site.start
+            idx = _resource_index(analysis, anchor)
+            if idx is None or idx in found:
+                continue  # a range may render one document many times: the first one stands
+            name_node, ns_node = meta.get("name"), meta.get("namespace")
+            name, why = self._scalar(name_node, writer)
+            namespace, _ = self._scalar(ns_node, writer)
+            partial = name_node.value.replace(MARK, UNKNOWN_ACTION) if isinstance(name_node, YScalar) else None
+            found[idx] = ResolvedName(
+                name=name,
+                namespace=namespace,
+                why=why,
+                partial=partial,
+                release_dependent=self.release_name is None and release in (partial or ""),
+            )
+        return found
+
+    @staticmethod
+    def _scalar(node, writer: "_MapWriter") -> tuple[str | None, str | None]:
+        """A rendered scalar's text, or None and why it is not known."""
+        if node is None:
+            return None, None
+        if not isinstance(node, YScalar):
+            return None, "not a plain value"
+        if MARK not in node.value:
+            return node.value, None
+        causes: list[str] = []
+        for seg in writer.segments:
+            if seg.out_end <= node.span.start or seg.out_start >= node.span.end:
+                continue
+            for c in seg.causes:
+                if c not in causes:
+                    causes.append(c)
+        return None, "; ".join(causes[:2]) or "it depends on a value that is not known statically"
+
+    def _resolve(self, analysis: TemplateAnalysis, docs, writer: _MapWriter) -> dict[int, list[ResolvedAnnotation]]:
         found: dict[int, list[ResolvedAnnotation]] = {}
-        for doc in parse_documents(rendered, LineIndex(rendered)):
+        for doc in docs:
             anns = path_get(doc.root, "metadata", "annotations")
             if not isinstance(anns, YMap):
                 continue
@@ -334,6 +543,41 @@ class Resolver:
             source_text=text[site.start : site.end],
             define=define,
         )
+
+
+def _overlay(analysis: TemplateAnalysis, chart, found: dict[int, ResolvedName], rendered) -> dict[int, ResolvedName]:
+    """Helm's names, namespaces and weights over the static ones, matched per file and kind in
+    document order; a hook Helm did not render is marked absent."""
+    try:
+        helm = list(rendered.get(chart.render_path(Path(analysis.path)), ()))
+    except ValueError:
+        helm = []
+    out = dict(found)
+    last_of_kind: dict[str | None, int] = {}
+    for idx, res in enumerate(analysis.resources):
+        if res.hook is None:
+            continue
+        # A templated kind matches whatever document comes next.
+        match = next((d for d in helm if d.kind == res.kind or res.kind is None), None)
+        static = found.get(idx)
+        if match is None:
+            out[idx] = ResolvedName(None, why="Helm does not render it with these values", absent=True)
+            continue
+        helm.remove(match)
+        last_of_kind[match.kind] = idx
+        out[idx] = ResolvedName(
+            name=match.name,
+            namespace=match.namespace or None,
+            release_dependent=bool(static and static.release_dependent),
+            weight=match.weight,
+        )
+    # Documents left over come from a `range` (one template document, several hooks): they
+    # belong to the last resource of their kind.
+    for d in helm:
+        idx = last_of_kind.get(d.kind)
+        if idx is not None:
+            out[idx].copies.append(ResolvedName(name=d.name, namespace=d.namespace or None, weight=d.weight))
+    return out
 
 
 def _input_key(analysis: TemplateAnalysis) -> tuple:

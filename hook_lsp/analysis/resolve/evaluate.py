@@ -75,6 +75,9 @@ class Writer:
     def output(self, action, value: str, define: Define | None, conditional: bool) -> None:
         self.parts.append(value)
 
+    def unknown_causes(self, causes: list[str]) -> None:
+        """Why the top-level action just written printed an unknown value (one phrase each)."""
+
     def getvalue(self) -> str:
         return "".join(self.parts)
 
@@ -102,6 +105,8 @@ class Evaluator:
         self.explore = explore
         #: The define behind the top-level action being evaluated (for related information).
         self.current_define: Define | None = None
+        #: Why values became unknown, in evaluation order (see `unknown_cause`).
+        self.causes: list[str] = []
 
     # -- rendering -------------------------------------------------------------------------
 
@@ -130,18 +135,24 @@ class Evaluator:
             elif isinstance(node, Output):
                 if self.depth == 0:
                     self.current_define = None
+                mark = len(self.causes)
                 value = self.pipeline(node.pipe, dot, scope)
                 if not node.pipe.decl:
                     text = self._text(value)
                     self._emitted(len(text))
                     w.output(node.action, text, self.current_define, self.cond_depth > 0)
+                    if MARK in text:
+                        w.unknown_causes(self.causes[mark:])
             elif isinstance(node, Call):
                 if self.depth == 0:
                     self.current_define = None
+                mark = len(self.causes)
                 arg = self.pipeline(node.pipe, dot, scope) if node.pipe else None
                 text = self._text(self.include(node.name, arg))
                 self._emitted(len(text))
                 w.output(node.action, text, self.current_define, self.cond_depth > 0)
+                if MARK in text:
+                    w.unknown_causes(self.causes[mark:])
             elif isinstance(node, (If, Range)):
                 self.block_depth += 1
                 if self.block_depth > self.MAX_BLOCK_DEPTH:
@@ -295,7 +306,10 @@ class Evaluator:
         if k == "dot":
             return dot
         if k == "field":
-            return _walk(dot, op.chain)
+            value = _walk(dot, op.chain)
+            if value is UNKNOWN and dot is not UNKNOWN and op.chain:
+                self.causes.append(_field_cause(op.chain))
+            return value
         if k == "var":
             return _walk(scope.get(op.value), op.chain)
         if k == "pipe":
@@ -314,7 +328,10 @@ class Evaluator:
         if name == "tpl":
             return self.tpl(args[0], args[1]) if len(args) == 2 else UNKNOWN
         fn = FUNCTIONS.get(name)
-        if fn is None or not within_budget(name, args, self.MAX_VALUE_CHARS):
+        if fn is None:
+            self.causes.append(unknown_cause(name))
+            return UNKNOWN
+        if not within_budget(name, args, self.MAX_VALUE_CHARS):
             return UNKNOWN
         try:
             result = fn(*args)
@@ -322,6 +339,8 @@ class Evaluator:
             return UNKNOWN
         if isinstance(result, str) and len(result) > self.MAX_VALUE_CHARS:
             return UNKNOWN
+        if name == "required" and result is UNKNOWN and not any(unknown(a) for a in args):
+            self.causes.append("a required value has no default (`required`)")
         return result
 
     def _text(self, value: object) -> str:
@@ -332,6 +351,47 @@ class Evaluator:
 
 
 _NO_ARG = object()
+
+#: Functions whose result cannot be known before Helm runs, and why (shown to users).
+_UNKNOWABLE = {
+    "lookup": "`lookup` reads the cluster at install time",
+    "now": "`now` is the time of the render",
+    "uuidv4": "`uuidv4` is random",
+    "randAlphaNum": "`randAlphaNum` is random",
+    "randAlpha": "`randAlpha` is random",
+    "randNumeric": "`randNumeric` is random",
+    "randAscii": "`randAscii` is random",
+    "randBytes": "`randBytes` is random",
+    "randInt": "`randInt` is random",
+    "shuffle": "`shuffle` is random",
+    "genCA": "`genCA` generates a random key",
+    "genPrivateKey": "`genPrivateKey` generates a random key",
+    "genSelfSignedCert": "`genSelfSignedCert` generates a random key",
+    "genSignedCert": "`genSignedCert` generates a random key",
+    "fail": "the template calls `fail`",
+}
+
+
+_FIELD_CAUSES = {
+    ("Release", "Revision"): "`.Release.Revision` is known only when Helm runs",
+    ("Release", "IsInstall"): "`.Release.IsInstall` depends on the operation",
+    ("Release", "IsUpgrade"): "`.Release.IsUpgrade` depends on the operation",
+    ("Files",): "file contents (`.Files`) are not read",
+    ("Capabilities",): "the cluster's API versions (`.Capabilities`) are not known",
+}
+
+
+def _field_cause(chain: tuple[str, ...]) -> str:
+    for n in (2, 1):
+        cause = _FIELD_CAUSES.get(tuple(chain[:n]))
+        if cause:
+            return cause
+    return f"`.{'.'.join(chain)}` is not known statically"
+
+
+def unknown_cause(function: str) -> str:
+    """Why a call to ``function`` gives an unknown value."""
+    return _UNKNOWABLE.get(function, f"`{function}` is not evaluated statically")
 
 
 def _walk(value: object, chain: tuple[str, ...]) -> object:

@@ -9,7 +9,12 @@ helpers, so the evaluator (`evaluate.Evaluator.call`) handles them itself.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
+import math
+import posixpath
+import re
 from collections.abc import Callable
 
 from .unknown import MARK, UNKNOWN, to_text, truth, unknown
@@ -321,9 +326,93 @@ def within_budget(name: str, args: list, limit: int) -> bool:
         old, new, text = args
         count = text.count(old) if old else len(text) + 1
         return len(text) + count * len(new) <= limit
+    if name == "repeat" and len(args) == 2 and isinstance(args[0], int):
+        return args[0] * len(to_text(args[1])) <= limit
     if name in _SERIALISERS:
         return sum(value_size(a, limit) for a in args) <= limit
     return sum(len(a) if isinstance(a, (str, list, dict)) else 0 for a in args) <= limit
+
+
+def _go_regex(pattern: object):
+    """A Go RE2 pattern as a Python regex, or None when it uses syntax Python reads differently."""
+    if not isinstance(pattern, str) or unknown(pattern):
+        return None
+    if "(?P<" in pattern or "\\z" in pattern or "[[:" in pattern:
+        return None
+    try:
+        return re.compile(pattern)
+    except re.error:
+        return None
+
+
+def _go_expand(repl: str) -> str:
+    """Go's ``$1``/``${name}`` in a replacement, as Python's ``\\g<...>``."""
+    out = re.sub(r"\$\{(\w+)\}|\$(\w+)", lambda m: "\\g<" + (m.group(1) or m.group(2)) + ">", repl.replace("\\", "\\\\"))
+    return out.replace("$$", "$")
+
+
+def _regex_replace(pattern, s, repl, literal: bool = False):
+    rx = _go_regex(pattern)
+    if rx is None or unknown(s) or unknown(repl):
+        return UNKNOWN
+    text, r = to_text(s), to_text(repl)
+    try:
+        if literal:
+            return rx.sub(lambda m: r, text)
+        return rx.sub(_go_expand(r), text)
+    except (re.error, IndexError):
+        return UNKNOWN
+
+
+def _regex_match(pattern, s):
+    rx = _go_regex(pattern)
+    if rx is None or unknown(s):
+        return UNKNOWN
+    return rx.search(to_text(s)) is not None
+
+
+def _regex_find(pattern, s):
+    rx = _go_regex(pattern)
+    if rx is None or unknown(s):
+        return UNKNOWN
+    m = rx.search(to_text(s))
+    return m.group(0) if m else ""
+
+
+def _hash(algo: str):
+    def fn(s):
+        if unknown(s):
+            return UNKNOWN
+        return hashlib.new(algo, to_text(s).encode("utf-8")).hexdigest()
+
+    return fn
+
+
+def _num(fn: Callable) -> Callable:
+    """Sprig arithmetic: arguments converted to int64."""
+
+    def wrapper(*args):
+        if any(unknown(a) for a in args):
+            return UNKNOWN
+        return fn(*[_to_int(a) for a in args])
+
+    return wrapper
+
+
+def _substr(start, end, s):
+    if unknown(s) or unknown(start) or unknown(end):
+        return UNKNOWN
+    text = to_text(s)
+    start, end = _to_int(start), _to_int(end)
+    if start < 0:
+        return text[:end] if end >= 0 else text
+    if end < 0 or end > len(text):
+        return text[start:]
+    return text[start:end]
+
+
+def _words(s: str) -> list[str]:
+    return [w for w in re.split(r"[^A-Za-z0-9]+|(?<=[a-z0-9])(?=[A-Z])", s) if w]
 
 
 FUNCTIONS: dict[str, Callable] = {
@@ -384,7 +473,8 @@ FUNCTIONS: dict[str, Callable] = {
     "kindIs": lambda k, v: UNKNOWN if v is UNKNOWN else _kind(v) == k,
     "typeOf": lambda v: UNKNOWN if v is UNKNOWN else _type_of(v),
     "kindOf": lambda v: UNKNOWN if v is UNKNOWN else _kind(v),
-    "required": lambda msg, v: v,
+    # Helm's `required` fails the render on nil or an empty string: nothing to know then.
+    "required": lambda msg, v: UNKNOWN if v is None or v == "" else v,
     "int": _strict(_to_int),
     "int64": _strict(_to_int),
     "atoi": _strict(_to_int),
@@ -398,4 +488,23 @@ FUNCTIONS: dict[str, Callable] = {
     "uniq": lambda v: list(dict.fromkeys(v)) if isinstance(v, list) else UNKNOWN,
     "toStrings": lambda v: [to_text(x) for x in v] if isinstance(v, list) else UNKNOWN,
     "nospace": lambda s: "".join(to_text(s).split()),
+    "regexReplaceAll": _regex_replace,
+    "regexReplaceAllLiteral": lambda p, s, r: _regex_replace(p, s, r, literal=True),
+    "regexMatch": _regex_match,
+    "regexFind": _regex_find,
+    "sha256sum": _hash("sha256"),
+    "sha1sum": _hash("sha1"),
+    "b64enc": _strict(lambda s: base64.b64encode(to_text(s).encode("utf-8")).decode("ascii")),
+    "add": _num(lambda *a: sum(a)),
+    "add1": _num(lambda a: a + 1),
+    "sub": _num(lambda a, b: a - b),
+    "mul": _num(lambda *a: math.prod(a)),
+    "max": _num(lambda *a: max(a)),
+    "min": _num(lambda *a: min(a)),
+    "substr": _substr,
+    "repeat": _strict(lambda n, s: to_text(s) * max(_to_int(n), 0)),
+    "kebabcase": _strict(lambda s: "-".join(w.lower() for w in _words(to_text(s)))),
+    "snakecase": _strict(lambda s: "_".join(w.lower() for w in _words(to_text(s)))),
+    "base": _strict(lambda s: posixpath.basename(to_text(s).rstrip("/")) or "/"),
+    "has": lambda x, v: any(x == y for y in v) if isinstance(v, list) and not unknown(x) else UNKNOWN,
 }

@@ -96,9 +96,16 @@ def _operand(tokens, pos: int) -> tuple[Operand, int]:
         if pos >= len(tokens) or tokens[pos].text != ")":
             raise ParseError("unclosed (")
         op = Operand("pipe", inner)
+        close_end = tokens[pos].end
         pos += 1
-        # `(include "x" .).field` style chains.
-        if pos < len(tokens) and tokens[pos].kind == "field" and tokens[pos].text.startswith("."):
+        # `(include "x" .).field` style chains: only when the field follows the `)` directly
+        # (`(include "x" .) .Values.y` is two arguments).
+        if (
+            pos < len(tokens)
+            and tokens[pos].kind == "field"
+            and tokens[pos].text.startswith(".")
+            and tokens[pos].start == close_end
+        ):
             op = Operand("pipe", inner, tuple(p for p in tokens[pos].text.split(".") if p))
             pos += 1
         return op, pos
