@@ -133,9 +133,9 @@ def test_weight_hover_names_the_rendered_name_and_why(tmp_path):
     job = chart.templates[str(tmp_path / "app" / "templates" / "job.yaml")]
     text = job.text
     key = '"helm.sh/hook-weight": "'
-    first = hover(job, text.index(key) + len(key), chart, "4").markdown
+    first = hover(job, text.index(key) + len(key), chart).markdown
     assert "name as Helm renders it: `release-name-migrate` (for release `release-name`" in first
     assert "order not certain:" in first and "release name" in first
     pod = text.index("kind: Pod")
-    third = hover(job, text.index(key, pod) + len(key), chart, "4").markdown
+    third = hover(job, text.index(key, pod) + len(key), chart).markdown
     assert "name not known before Helm runs: `randAlphaNum` is random" in third

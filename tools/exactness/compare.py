@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from hook_lsp.analysis.chart import Chart, HookEntry
+from hook_lsp.analysis.profile import Profile
 from hook_lsp.analysis.resolve import Resolver
 from hook_lsp.analysis.timeline import event_hooks
 from hook_lsp.knowledge.annotations import EVENT_NAMES
@@ -129,7 +130,7 @@ def compare_chart(
     key = (folder, helm_version)
     chart = _CHARTS.get(key)
     if chart is None:
-        chart = _CHARTS[key] = Chart.load(folder, helm_version=helm_version, enrich=Resolver(namespace=NAMESPACE))
+        chart = _CHARTS[key] = Chart.load(folder, profile=Profile.of(helm_version=helm_version), enrich=Resolver(namespace=NAMESPACE))
     total = Figures()
     for event in EVENT_NAMES:
         total.add(compare_event(chart, rendered, event, helm_version, label))
