@@ -18,11 +18,10 @@ from hook_lsp.analysis.timeline import (
     hook_positions,
     timeline,
 )
+from tests.outside_data import CORPUS, needs_corpus
 
 REPO = Path(__file__).resolve().parents[1]
-CORPUS = (REPO.parent / "shared" / "corpus").resolve()
 LIFECYCLE = REPO / "tests" / "e2e" / "workspace" / "lifecycle"
-needs_corpus = pytest.mark.skipif(not CORPUS.is_dir(), reason="corpus not found at ../shared/corpus")
 
 
 def hook(kind: str, name: str, events: str, weight: str | None = None, policy: str | None = None) -> str:

@@ -6,14 +6,13 @@ are blanked actions; every other character must be unchanged.
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 
 from hook_lsp.analysis.source import Span
 from hook_lsp.analysis.template_mask import FILL, find_actions, mask
 
-CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
+from tests.outside_data import CORPUS, needs_corpus
 
 def _sp(text: str) -> str:
     """``text`` blanked: what a blanked action looks like."""
@@ -91,6 +90,7 @@ def _corpus_templates():
     return sorted(p for p in CORPUS.rglob("templates/**/*") if p.is_file() and p.suffix in (".yaml", ".yml", ".tpl"))
 
 
+@needs_corpus
 def test_corpus_invariants():
     """Every corpus template masks to the same length with newlines in place."""
     files = _corpus_templates()

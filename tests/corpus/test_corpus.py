@@ -3,7 +3,6 @@ and `hook-lsp check` runs over all of it without an exception."""
 
 from __future__ import annotations
 
-import csv
 import json
 import subprocess
 import sys
@@ -13,7 +12,7 @@ import pytest
 
 from hook_lsp.analysis.hook_model import analyse_template
 
-CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
+from tests.outside_data import CORPUS, corpus_manifest, corpus_params, needs_corpus
 
 #: Rows whose `literal` hook is not a hook for Helm, with the reason (checked in the test).
 NOT_HOOKS = {
@@ -21,12 +20,7 @@ NOT_HOOKS = {
     "charts/prometheus-modbus-exporter/templates/tests/test-connection.yaml": "commented out",
 }
 
-pytestmark = pytest.mark.skipif(not CORPUS.is_dir(), reason="the shared corpus is not next to the project")
-
-
-def manifest_rows() -> list[dict]:
-    with open(CORPUS / "MANIFEST.tsv", encoding="utf-8") as fh:
-        return list(csv.DictReader(fh, delimiter="\t"))
+pytestmark = needs_corpus
 
 
 def corpus_file(row: dict) -> Path:
@@ -51,7 +45,9 @@ def test_every_template_parses():
     assert problems == ["bitnami__charts/bitnami/envoy-gateway/templates/certgen/job.yaml:153"]
 
 
-@pytest.mark.parametrize("row", [r for r in manifest_rows() if r["hook_source"] == "literal"], ids=lambda r: r["path"])
+@pytest.mark.parametrize(
+    "row", corpus_params([r for r in corpus_manifest() if r["hook_source"] == "literal"], ids=lambda r: r["path"])
+)
 def test_literal_hooks_are_found_with_their_events(row):
     path = corpus_file(row)
     analysis = analyse_template(path.read_text(encoding="utf-8"), str(path))

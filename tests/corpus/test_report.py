@@ -19,15 +19,15 @@ import pytest
 from hook_lsp import cli
 from hook_lsp.analysis import gotemplate
 from hook_lsp.analysis.project import FileResult, Project
+from tests.outside_data import CORPUS, needs_corpus
 
 REPO = Path(__file__).resolve().parents[2]
-CORPUS = (REPO.parent / "shared" / "corpus").resolve()
 REPORT = Path(__file__).parent / "report.txt"
 UPDATE = "review `hook-lsp check ../shared/corpus` and run `python -m pytest tests/corpus --update-goldens`"
 #: Rules whose finding is *about* a template action (an unquoted `{{ ... }}` weight).
 ABOUT_ACTIONS = {"HK110"}
 
-pytestmark = pytest.mark.skipif(not CORPUS.is_dir(), reason="corpus not found at ../shared/corpus")
+pytestmark = needs_corpus
 
 
 @dataclass

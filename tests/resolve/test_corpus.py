@@ -9,10 +9,10 @@ import pytest
 
 from hook_lsp.analysis.chart import Chart, find_chart_root
 from hook_lsp.analysis.resolve import ResolvedAnnotation, Resolver
+from tests.outside_data import CORPUS, needs_corpus
 
 REPO = Path(__file__).resolve().parents[2]
-CORPUS = (REPO.parent / "shared" / "corpus").resolve()
-pytestmark = pytest.mark.skipif(not CORPUS.is_dir(), reason="corpus not found at ../shared/corpus")
+pytestmark = needs_corpus
 
 _CHARTS: dict[Path, Chart] = {}
 
