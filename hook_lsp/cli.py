@@ -1,9 +1,11 @@
-"""The `hook-lsp` command: `serve`, `check`, `timeline`, `rules` (and `--version`).
+"""The `hook-lsp` command: `serve`, `check`, `timeline`, `rules`, `doctor` (and `--version`).
 
 Exit codes of `check`: 0 clean, 1 findings at or above ``--fail-on``, 2 usage or I/O error, or a
 file whose analysis failed (with a one-line message on stderr each; the other files are still
 checked and reported). `timeline` exits 2, after printing the timeline, when a values file
 was not read (its values, and hooks that depend on them, are unknown).
+Under ``--strict``, `check` also exits 2 when a part of the analysis cannot run here (a
+compiled dependency or ShellCheck is missing; always warned on stderr).
 """
 
 from __future__ import annotations
@@ -58,6 +60,7 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--select", metavar="CODES", help="only these rules (comma-separated codes or names)")
     c.add_argument("--ignore", metavar="CODES", help="turn these rules off (comma-separated codes or names)")
     _values_args(c)
+    c.add_argument("--strict", action="store_true", help="exit 2 when a part of the analysis cannot run here (see `hook-lsp doctor`)")
 
     t = sub.add_parser("timeline", help="show what Helm runs, in order, for an operation on a chart")
     t.add_argument("chart", metavar="CHART", help="the chart folder (or any file in it)")
@@ -66,6 +69,9 @@ def _parser() -> argparse.ArgumentParser:
     t.add_argument("--helm-version", type=_helm_version, help="Helm version: 3, 4, or a minor such as 4.1 (default 4)")
     t.add_argument("--deployer", type=_deployer, metavar="NAME[@VERSION]", help=DEPLOYER_HELP)
     _values_args(t)
+
+    d = sub.add_parser("doctor", help="show this Python and which parts of the analysis are active, with versions")
+    d.add_argument("--format", choices=("text", "json"), default="text")
 
     r = sub.add_parser("rules", help="list the rules, or print their documentation")
     r.add_argument("--format", choices=("text", "markdown"), default="text")
@@ -149,6 +155,8 @@ def main(argv: list[str] | None = None) -> int:
             return _rules(args)
         if args.command == "timeline":
             return _timeline(args)
+        if args.command == "doctor":
+            return _doctor(args)
     except UsageError as exc:
         print(f"hook-lsp: {exc}", file=sys.stderr)
         return 2
@@ -299,6 +307,8 @@ def _check(args) -> int:
         sys.stdout.write(sarif.render(findings, checked, args.docs_base_url))
     else:
         sys.stdout.write(renderer.render(findings, checked))
+    if _warn_missing_parts(base) and args.strict:
+        return 2
     if failed or render_errors:
         # Some file was not (fully) analysed: its findings may be missing, so never report success.
         return 2
@@ -378,6 +388,27 @@ def _timeline(args) -> int:
         sys.stdout.write(timeline_format.text(t, colour=sys.stdout.isatty() and not os.environ.get("NO_COLOR")))
     # Hooks whose annotations come from unread values are missing or unknown: not a clean result.
     return 2 if problems else 0
+
+
+def _warn_missing_parts(config) -> bool:
+    """Warn on stderr about each part that cannot run and costs enabled rules; True if any."""
+    from .analysis.parts import missing, warning
+    from .analysis.rules.registry import REGISTRY
+
+    enabled = {code for code, r in REGISTRY.items() if config.level_for(code, r.name, r.severity) != "off"}
+    lost = [p for p in missing(config.shellcheck) if enabled & set(p.rules)]
+    for part in lost:
+        print(f"hook-lsp: warning: {warning(part)}", file=sys.stderr)
+    return bool(lost)
+
+
+def _doctor(args) -> int:
+    """Exit 0 when every rule can run here, 1 when a part is missing."""
+    from .analysis.parts import missing, parts
+    from .reporting import doctor
+
+    sys.stdout.write(doctor.as_json(parts()) if args.format == "json" else doctor.text(parts()))
+    return 1 if missing() else 0
 
 
 def _rules(args) -> int:

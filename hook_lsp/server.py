@@ -93,6 +93,31 @@ class HookLanguageServer(LanguageServer):
             pass
 
 
+    def report_parts(self) -> None:
+        """Say once, at start, which parts of the analysis cannot run here: a warning message per
+        missing part (what is lost, how to get it back) and a ``hookLsp/parts`` notification with
+        every part's state, which the VS Code extension shows in its status item."""
+        from dataclasses import asdict
+
+        from .analysis.parts import missing, parts, warning
+
+        lost = missing(self.settings.shellcheck)
+        for part in lost:
+            self.report_once(warning(part))
+        payload = {
+            "parts": [asdict(p) for p in parts()],
+            "missing": [p.key for p in lost],
+            "rulesLost": sorted({c for p in lost for c in p.rules}),
+        }
+        try:
+            self.protocol.notify(PARTS_NOTIFICATION, payload)
+        except Exception:  # pragma: no cover - no client attached (unit tests)
+            pass
+
+
+#: Server -> client notification: which optional parts of the analysis are active.
+PARTS_NOTIFICATION = "hookLsp/parts"
+
 server = HookLanguageServer()
 
 from . import features  # noqa: E402,F401  (registers the handlers on `server`)

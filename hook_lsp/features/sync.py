@@ -116,9 +116,11 @@ def initialize(ls: HookLanguageServer, params: types.InitializeParams) -> None:
 
 @server.feature(types.INITIALIZED)
 async def initialized(ls: HookLanguageServer, params: types.InitializedParams) -> None:
-    """initialized: watch chart files, and pull `hookLsp` settings when the client can."""
+    """initialized: watch chart files, pull `hookLsp` settings when the client can, and say
+    which parts of the analysis cannot run here (once)."""
     await _watch_chart_files(ls)
     await _pull_configuration(ls)
+    ls.report_parts()
 
 
 #: Files whose changes on disk alter a chart model or its configuration.

@@ -23,10 +23,15 @@ from .mapped import MappedText
 
 @lru_cache(maxsize=1)
 def _parser():
-    import tree_sitter_bash
-    from tree_sitter import Language, Parser
+    """The tree-sitter-bash parser, or None when its compiled parts do not load here (no wheel
+    for this platform or Python): scripts are then left unread, and `analysis.parts` says so."""
+    try:
+        import tree_sitter_bash
+        from tree_sitter import Language, Parser
 
-    return Parser(Language(tree_sitter_bash.language()))
+        return Parser(Language(tree_sitter_bash.language()))
+    except Exception:
+        return None
 
 
 @dataclass
@@ -478,7 +483,8 @@ def _rendered_without(masked: MaskedTemplate, change_at: int, cmd_at: int) -> bo
 
 @lru_cache(maxsize=512)
 def _parse_cached(text: str):
-    return _parser().parse(text.encode("utf-8"))
+    parser = _parser()
+    return None if parser is None else parser.parse(text.encode("utf-8"))
 
 
 def parse_shell(text: MappedText, errexit: bool = False, masked: MaskedTemplate | None = None) -> ShellScript:
@@ -490,6 +496,8 @@ def parse_shell(text: MappedText, errexit: bool = False, masked: MaskedTemplate 
     """
     source = text.text.encode("utf-8")
     tree = _parse_cached(text.text)
+    if tree is None:
+        return ShellScript(text, [], False)
     root = tree.root_node
     walker = _Walker(text, source)
     if root.has_error:

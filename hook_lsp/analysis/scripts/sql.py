@@ -72,18 +72,18 @@ def prepare_psql(text: str) -> tuple[str, bool]:
 
 @lru_cache(maxsize=256)
 def _pg_parse(text: str):
-    from pglast import parser
+    try:  # ImportError too: without pglast PostgreSQL scripts are left unread (see analysis.parts)
+        from pglast import parser
 
-    try:
         return parser.parse_sql(text), parser.scan(text)
     except Exception:  # pglast.parser.ParseError, or anything odd in a fragment
         return None
 
 
 def _pg_stmt(text: str):
-    from pglast import parser
+    try:  # ImportError too: without pglast PostgreSQL scripts are left unread (see analysis.parts)
+        from pglast import parser
 
-    try:
         stmts = parser.parse_sql(text)
     except Exception:
         return None
