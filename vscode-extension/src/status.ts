@@ -1,6 +1,7 @@
 /**
  * The status bar item: "analysing" while a template waits for its diagnostics (shown only when
- * that takes a noticeable time, as with a large chart), otherwise the server's state. Clicking
+ * that takes a noticeable time, as with a large chart), otherwise the server's state, with a
+ * warning sign when the server reported parts of the analysis it cannot run here. Clicking
  * it opens the output channel.
  */
 import * as vscode from "vscode";
@@ -12,6 +13,8 @@ export class Status implements vscode.Disposable {
   private readonly pending = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
   private state: "starting" | "ready" | "stopped" | "failed" = "starting";
+  /** Parts of the analysis the server reported as unavailable, and the rules lost with them. */
+  private degraded: { parts: string[]; rules: string[] } = { parts: [], rules: [] };
 
   constructor() {
     this.item.name = "hook-lsp";
@@ -25,6 +28,12 @@ export class Status implements vscode.Disposable {
     if (state !== "ready") {
       this.pending.clear();
     }
+    this.render();
+  }
+
+  /** The server's `hookLsp/parts` report: what cannot run here (empty when all is well). */
+  setDegraded(parts: string[], rules: string[]): void {
+    this.degraded = { parts, rules };
     this.render();
   }
 
@@ -60,6 +69,12 @@ export class Status implements vscode.Disposable {
     }[this.state];
     this.item.text = text[0];
     this.item.tooltip = text[1];
+    if (this.state === "ready" && this.degraded.parts.length) {
+      this.item.text = "$(warning) hook-lsp";
+      this.item.tooltip =
+        `hook-lsp is running without: ${this.degraded.parts.join(", ")} — ` +
+        `${this.degraded.rules.join(", ")} do not run. Click for the output.`;
+    }
   }
 
   dispose(): void {
