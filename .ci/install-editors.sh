@@ -4,7 +4,8 @@
 #
 #   Debian: neovim (0.7.2), chromium, libkrb5-dev (code-server's kerberos module), ripgrep
 #   npm:    vscode-extension/ dependencies; code-server 4.100.3 + playwright-core in $HOOK_LSP_EDITOR_TOOLS
-#   build:  vscode-extension/hook-lsp.vsix (esbuild bundle + bundled Python server)
+#   build:  vscode-extension/hook-lsp-{linux-x64,linux-arm64,darwin-x64,darwin-arm64,win32-x64}.vsix
+#           (esbuild bundle + bundled Python server per platform); hook-lsp.vsix = linux-x64
 #
 # code-server 4.100.3 is the newest release that runs on Node 20. Its own install scripts try to
 # download ripgrep and refuse to run as root, so it is installed with --ignore-scripts and its
@@ -61,8 +62,11 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   log "npm ci (vscode-extension)"
   npm ci >/dev/null
 fi
-log "building vscode-extension/hook-lsp.vsix"
+log "building the platform packages vscode-extension/hook-lsp-<target>.vsix"
 npm run --silent typecheck
-PYTHON="${PYTHON:-$(command -v python3)}" npm run --silent package >/dev/null
-ls -l "$ROOT/vscode-extension/hook-lsp.vsix"
+# One package per VS Code target, each with its platform's compiled wheels for CPython 3.10-3.13
+# (downloaded, never built; pip's cache makes a rebuild quick). The editor tests use linux-x64.
+PYTHON="${PYTHON:-$(command -v python3)}" npm run --silent package:all
+cp hook-lsp-linux-x64.vsix hook-lsp.vsix
+ls -l "$ROOT"/vscode-extension/*.vsix
 log "done"
