@@ -118,7 +118,13 @@ async def test_server_without_tree_sitter_says_so_once_and_keeps_serving(tmp_pat
     statuses: list = []
     diagnostics: asyncio.Queue = asyncio.Queue()
     client.feature(types.WINDOW_SHOW_MESSAGE)(lambda params: messages.append(params))
-    client.feature("hookLsp/parts")(lambda params: statuses.append(params))
+    reported = asyncio.Event()
+
+    @client.feature("hookLsp/parts")
+    def on_parts(params) -> None:
+        statuses.append(params)
+        reported.set()
+
     client.feature(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)(lambda params: diagnostics.put_nowait(params))
     log = tmp_path / "server.log"
     code = f"{WITHOUT['tree-sitter']}\nfrom hook_lsp.cli import main\nsys.exit(main(['serve', '--log-file', {str(log)!r}]))"
@@ -142,6 +148,7 @@ async def test_server_without_tree_sitter_says_so_once_and_keeps_serving(tmp_pat
                 break
         found = {d.code for d in params.diagnostics}
         assert found and not found & SCRIPT_RULES
+        await asyncio.wait_for(reported.wait(), 30)  # the status follows the warning message
     finally:
         await asyncio.wait_for(client.shutdown_async(None), 10)
         client.exit(None)
