@@ -19,7 +19,8 @@
 //
 // Python used to resolve and download: $PYTHON, else python3.
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -55,8 +56,17 @@ function parseTarget(argv) {
   return target;
 }
 
+// pip's stderr is shown only when it fails (it warns about running as root and about the
+// machine's index configuration on every call).
 function pip(args, quiet = false) {
-  execFileSync(python, ["-m", "pip", "--disable-pip-version-check", ...args], { stdio: ["ignore", "ignore", quiet ? "ignore" : "inherit"] });
+  try {
+    execFileSync(python, ["-m", "pip", "--disable-pip-version-check", ...args], { stdio: ["ignore", "ignore", "pipe"] });
+  } catch (err) {
+    if (!quiet) {
+      process.stderr.write(err.stderr ?? "");
+    }
+    throw err;
+  }
 }
 
 /** `name-1.2.3.dist-info` in `dir` for a distribution, normalised as wheels name them. */
@@ -98,14 +108,11 @@ function compiledFiles(dir) {
   return out;
 }
 
-export function bundle(target) {
-  const platforms = TARGETS[target].flatMap((p) => ["--platform", p]);
-  const libs = join(bundled, "libs");
-  rmSync(bundled, { recursive: true, force: true });
-  mkdirSync(libs, { recursive: true });
-
-  // 1. The pure part: the project and its dependencies as resolved here, minus the compiled ones.
-  //    Python 3.10 only (markers in pygls/cattrs/hook-lsp): tomllib, ExceptionGroup, typing features.
+/** hook_lsp and its dependencies as resolved here, minus the compiled ones (versions noted). */
+function purePart() {
+  const libs = mkdtempSync(join(tmpdir(), "hook-lsp-pure-"));
+  process.on("exit", () => rmSync(libs, { recursive: true, force: true }));
+  // Python 3.10 only (markers in pygls/cattrs/hook-lsp): tomllib, ExceptionGroup, typing features.
   pip(["install", "--quiet", "--no-compile", "--target", libs, root, "exceptiongroup>=1.1", "typing_extensions>=4.12"]);
   // tomli's platform wheels are compiled with mypyc: take its pure wheel, whatever Python runs this.
   removeDist(libs, "tomli", ["tomli"]);
@@ -124,6 +131,19 @@ export function bundle(target) {
   if (left.length) {
     throw new Error(`bundle-server: compiled files left in the pure part: ${left.join(", ")}`);
   }
+  return { dir: libs, versions, shellcheckVersion };
+}
+
+// The pure part is the same for every target: made once per run (package.mjs all).
+let pure;
+
+export function bundle(target) {
+  const platforms = TARGETS[target].flatMap((p) => ["--platform", p]);
+  const libs = join(bundled, "libs");
+  rmSync(bundled, { recursive: true, force: true });
+  pure ??= purePart();
+  cpSync(pure.dir, libs, { recursive: true });
+  const { versions, shellcheckVersion } = pure; // 1. the pure part, shared by every target
 
   // 2. The compiled part, per CPython version, as wheels for the target platform.
   const pins = Object.entries(versions).map(([d, v]) => `${d}==${v}`);

@@ -14,7 +14,8 @@ const here = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const args = process.argv.slice(2);
 const which = args[0] ?? "linux-x64";
 const outAt = args.indexOf("--out");
-const targets = which === "all" ? Object.keys(TARGETS) : [which];
+// linux-x64 last, so bundled/ is left with the set for this kind of machine (development runs).
+const targets = which === "all" ? [...Object.keys(TARGETS).filter((t) => t !== "linux-x64"), "linux-x64"] : [which];
 if (targets.some((t) => !TARGETS[t]) || (outAt >= 0 && targets.length > 1)) {
   console.error(`usage: package.mjs <${Object.keys(TARGETS).join("|")}|all> [--out FILE (one target)]`);
   process.exit(2);
