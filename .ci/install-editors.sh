@@ -2,7 +2,8 @@
 # Installs what the editor end-to-end tests (tests/editors/) need, and builds the VS Code .vsix.
 # Idempotent: re-running skips what is already in place.
 #
-#   Debian: neovim (0.7.2), chromium, libkrb5-dev (code-server's kerberos module), ripgrep
+#   Debian: neovim (0.7.2), chromium, libkrb5-dev (code-server's kerberos module), ripgrep,
+#           emacs-nox + elpa-eglot + elpa-yaml-mode (the Emacs guide run for real)
 #   npm:    vscode-extension/ dependencies; code-server 4.100.3 + playwright-core in $HOOK_LSP_EDITOR_TOOLS;
 #           helm (for the Helm plugin test) in $HOOK_LSP_EDITOR_TOOLS/helm/bin
 #   build:  vscode-extension/hook-lsp-{linux-x64,linux-arm64,darwin-x64,darwin-arm64,win32-x64}.vsix
@@ -24,7 +25,7 @@ log() { printf '[install-editors] %s\n' "$*"; }
 
 # --- Debian packages -------------------------------------------------------------------------
 need=()
-for pkg in neovim chromium libkrb5-dev ripgrep; do
+for pkg in neovim chromium libkrb5-dev ripgrep emacs-nox elpa-eglot elpa-yaml-mode; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || need+=("$pkg")
 done
 if ((${#need[@]})); then
