@@ -8,9 +8,9 @@
  * that folder on PYTHONPATH, so nothing from the user's site-packages can shadow it.
  */
 import { execFile } from "node:child_process";
-import * as fs from "node:fs";
 import * as path from "node:path";
 import * as vscode from "vscode";
+import { bundledLibs, bundledNative, Interpreter } from "./bundle";
 
 export const MIN_PYTHON: [number, number] = [3, 10];
 
@@ -24,17 +24,8 @@ export interface ServerCommand {
   warning?: string;
 }
 
-interface Probe {
-  executable: string;
-  version: [number, number, number];
-  implementation: string;
+interface Probe extends Interpreter {
   hookLsp: string | null;
-}
-
-/** What bundle-server.mjs put into this platform's package (bundled/target.json). */
-interface BundleManifest {
-  target: string;
-  pythons: string[];
 }
 
 export class NoPythonError extends Error {
@@ -119,43 +110,6 @@ async function pythonExtensionInterpreter(resource?: vscode.Uri): Promise<string
     // An older or broken Python extension: fall through to the PATH.
   }
   return undefined;
-}
-
-export function bundledLibs(extensionPath: string): string | undefined {
-  const libs = path.join(extensionPath, "bundled", "libs");
-  return fs.existsSync(path.join(libs, "hook_lsp", "__init__.py")) ? libs : undefined;
-}
-
-function bundleManifest(extensionPath: string): BundleManifest | undefined {
-  try {
-    return JSON.parse(fs.readFileSync(path.join(extensionPath, "bundled", "target.json"), "utf8"));
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * The bundle's compiled parts (tree-sitter, pglast, ...) for this interpreter: `bundled/native/cp3XY`
- * of the platform this package was built for. A Python it has none for gets the pure part only,
- * and a warning that says what is off and how to fix it.
- */
-export function bundledNative(extensionPath: string, p: Probe): { dir?: string; warning?: string } {
-  const tag = `cp${p.version[0]}${p.version[1]}`;
-  const dir = path.join(extensionPath, "bundled", "native", tag);
-  if (p.implementation === "cpython" && fs.existsSync(dir)) {
-    return { dir };
-  }
-  const manifest = bundleManifest(extensionPath);
-  const pythons = manifest?.pythons?.length ? `CPython ${manifest.pythons[0]}–${manifest.pythons[manifest.pythons.length - 1]}` : "no Python";
-  const platform = manifest?.target ?? `${process.platform}-${process.arch}`;
-  const which = `${p.implementation === "cpython" ? "CPython" : p.implementation} ${p.version.slice(0, 2).join(".")}`;
-  return {
-    warning:
-      `hook-lsp: ${p.executable} is ${which}, and this extension's bundled server has compiled parts only for ` +
-      `${pythons} on ${platform}, so the script rules (shell and SQL inside hooks) will not run. ` +
-      `Install hook-lsp into that interpreter (\`${p.executable} -m pip install hook-lsp\`), ` +
-      `or set "hookLsp.interpreter" to a CPython ${manifest?.pythons?.[0] ?? "3.10"}+ that it supports.`,
-  };
 }
 
 /**
