@@ -173,7 +173,13 @@ def _serve(args) -> int:
     if not args.verbose:
         # pygls logs every message it sends at INFO; editors show the server's stderr as errors.
         logging.getLogger("pygls").setLevel(logging.WARNING)
+    from .analysis.parts import parts
     from .server import server
+
+    # Probe the optional parts (imports, `shellcheck --version`) before serving, on this thread:
+    # during the session it would hold up the first analyses, and a probe thread racing them
+    # through the same imports is a risk for nothing. `initialized` reports the result.
+    parts()
 
     # Each keystroke allocates many short-lived nodes; with the default thresholds the collector's
     # full passes over the long-lived chart models showed up as 45-90 ms pauses (docs/performance.md).

@@ -152,7 +152,11 @@ async def test_server_without_tree_sitter_says_so_once_and_keeps_serving(tmp_pat
     finally:
         await asyncio.wait_for(client.shutdown_async(None), 10)
         client.exit(None)
-        await client.stop()
+        try:
+            await asyncio.wait_for(client.stop(), 15)
+        except asyncio.TimeoutError:
+            client._server.kill()
+            raise AssertionError("the server did not exit after shutdown/exit") from None
     warnings = [m for m in messages if m.type == types.MessageType.Warning]
     assert len(warnings) == 1 and "shell parser (tree-sitter-bash) is not available" in warnings[0].message
     (status,) = statuses

@@ -105,7 +105,10 @@ def _shellcheck() -> Part:
     if exe is None:
         return Part("shellcheck", title, False, "", "no shellcheck executable next to this Python or on PATH", lost, rules)
     try:
-        proc = subprocess.run([exe, "--version"], capture_output=True, text=True, timeout=10, check=False)
+        # stdin from /dev/null: in the server, this process's stdin is the protocol stream.
+        proc = subprocess.run(
+            [exe, "--version"], stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=10, check=False
+        )
     except (OSError, subprocess.SubprocessError) as exc:
         return Part("shellcheck", title, False, "", f"{exe} does not run here ({_error(exc)})", lost, rules)
     version = next((ln.split(":", 1)[1].strip() for ln in proc.stdout.splitlines() if ln.startswith("version:")), "")

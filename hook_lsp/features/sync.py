@@ -20,7 +20,6 @@ from lsprotocol import types
 from ..server import HookLanguageServer, server
 from .deployer_hint import suggest_profile
 from .diagnostics import clear, publish, publish_incomplete
-from ..analysis.parts import parts as probe_parts
 from .documents import path_of
 
 log = logging.getLogger(__name__)
@@ -121,9 +120,6 @@ async def initialized(ls: HookLanguageServer, params: types.InitializedParams) -
     which parts of the analysis cannot run here (once)."""
     await _watch_chart_files(ls)
     await _pull_configuration(ls)
-    # The probe imports the parsers and runs `shellcheck --version`: off the event loop, so
-    # documents opened meanwhile are analysed without waiting for it.
-    await asyncio.get_running_loop().run_in_executor(None, probe_parts)
     ls.report_parts()
 
 

@@ -93,7 +93,17 @@ async def _diagnostics_from(python: Path, libs: Path, chart: Path) -> list[types
             await asyncio.wait_for(client.shutdown_async(None), 10)
             client.exit(None)
         finally:
-            await client.stop()
+            await stop_or_kill(client)
+
+
+async def stop_or_kill(client: LanguageClient) -> None:
+    """Wait for the server to exit after `exit`; a server that does not is killed and fails the test
+    (pygls's `stop` would otherwise wait for ever)."""
+    try:
+        await asyncio.wait_for(client.stop(), 15)
+    except asyncio.TimeoutError:
+        client._server.kill()
+        raise AssertionError("the bundled server did not exit after shutdown/exit") from None
 
 
 @pytest.mark.parametrize("name", sorted(INTERPRETERS))
