@@ -4,8 +4,8 @@
 #   2. the plugin's own virtual environment, $HELM_PLUGIN_DIR/.venv (made by `--install`)
 #   3. `hook-lsp` on PATH
 # `--install` (Helm's install/update hook) makes that environment with pip, from this checkout,
-# unless 1 or 3 is already there. Under Helm 3 (read from $HELM_BIN), `check` and `timeline`
-# follow Helm 3's hook behaviour unless --helm-version is given.
+# unless 1 or 3 is already there. `check` and `timeline` follow the hook behaviour of the Helm
+# that runs the plugin ($HELM_BIN, major.minor) unless --helm-version is given.
 set -eu
 
 dir="${HELM_PLUGIN_DIR:-$(CDPATH='' cd -- "$(dirname -- "$0")/.." && pwd)}"
@@ -53,9 +53,10 @@ if [ "${1:-}" = "check" ] || [ "${1:-}" = "timeline" ]; then
     *" --helm-version"*) ;;
     *)
       if [ -n "${HELM_BIN:-}" ]; then
-        major="$("$HELM_BIN" version --template '{{.Version}}' 2>/dev/null | sed -n 's/^v\([0-9]*\)\..*/\1/p')" || major=""
-        if [ "$major" = 3 ] || [ "$major" = 4 ]; then
-          set -- "$@" --helm-version "$major"
+        # v3.17.2 -> 3.17: hook behaviour changes in minor releases too (output logs, cleanup).
+        running="$("$HELM_BIN" version --template '{{.Version}}' 2>/dev/null | sed -n 's/^v\([34]\.[0-9]*\)\..*/\1/p')" || running=""
+        if [ -n "$running" ]; then
+          set -- "$@" --helm-version "$running"
         fi
       fi
       ;;
