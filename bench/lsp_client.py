@@ -73,6 +73,8 @@ class TimingClient(LanguageClient):
         self.log_messages: list[str] = []
         self.registrations: list[str] = []
         self.configuration_requests = 0
+        #: (time.perf_counter(), token, kind) of each `$/progress` notification.
+        self.progress: list[tuple[float, str, str]] = []
         self.server_capabilities: types.ServerCapabilities | None = None
         self._waiters: list[tuple[str, int | None, int, asyncio.Future]] = []
         self._log_file = None
@@ -205,6 +207,19 @@ class TimingClient(LanguageClient):
 
         @self.feature(types.WINDOW_WORK_DONE_PROGRESS_CREATE)
         def _progress(params: types.WorkDoneProgressCreateParams) -> None:
+            return None
+
+        @self.feature(types.PROGRESS)
+        def _progress_note(params: types.ProgressParams) -> None:
+            kind = getattr(params.value, "kind", None) or (params.value or {}).get("kind", "?")
+            self.progress.append((time.perf_counter(), str(params.token), str(kind)))
+
+        @self.feature(types.WORKSPACE_CODE_LENS_REFRESH)
+        def _lens_refresh(params: None) -> None:
+            return None
+
+        @self.feature(types.WORKSPACE_INLAY_HINT_REFRESH)
+        def _hint_refresh(params: None) -> None:
             return None
 
         @self.feature(types.WINDOW_LOG_MESSAGE)

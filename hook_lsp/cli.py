@@ -61,6 +61,8 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--ignore", metavar="CODES", help="turn these rules off (comma-separated codes or names)")
     _values_args(c)
     c.add_argument("--strict", action="store_true", help="exit 2 when a part of the analysis cannot run here (see `hook-lsp doctor`)")
+    c.add_argument("--no-cache", action="store_true",
+                   help="analyse every chart again (by default charts whose files did not change are reported from the cache)")
 
     t = sub.add_parser("timeline", help="show what Helm runs, in order, for an operation on a chart")
     t.add_argument("chart", metavar="CHART", help="the chart folder (or any file in it)")
@@ -173,12 +175,16 @@ def _serve(args) -> int:
     if not args.verbose:
         # pygls logs every message it sends at INFO; editors show the server's stderr as errors.
         logging.getLogger("pygls").setLevel(logging.WARNING)
+    # Importing the protocol types creates ~10^5 long-lived objects: collecting while they are
+    # created only slows the start (~10% of it); they are frozen right after.
+    gc.disable()
     from .analysis.parts import parts
     from .server import server
 
     # Probe the optional parts (imports, `shellcheck --version`) before serving, on this thread:
     # during the session it would hold up the first analyses, and a probe thread racing them
     # through the same imports is a risk for nothing. `initialized` reports the result.
+    gc.enable()
     parts()
 
     # Each keystroke allocates many short-lived nodes; with the default thresholds the collector's
@@ -250,6 +256,14 @@ def _overrides(args) -> dict:
     return {"deployer": args.deployer} if args.deployer else {}
 
 
+def _config_at(project, path: Path):
+    """The settings `Project.check` will use for ``path`` (its chart's, else its folder's)."""
+    from .analysis.chart import find_chart_root
+
+    root = find_chart_root(path)
+    return project.config_for(root if root is not None else path)
+
+
 def _check(args) -> int:
     from .analysis.config import AnalysisConfig
     from .analysis.rules.registry import REGISTRY, Severity, rules_by_name
@@ -271,12 +285,22 @@ def _check(args) -> int:
         rules[code.strip()] = "off"
     base = AnalysisConfig(helm_version=args.helm_version or "4", rules=rules)
     project, render_errors = _project(args, base)
+    values_files = list(project.values_files)
     files = collect(args.paths)
     findings = []
     cwd = Path.cwd()
     progress = _Progress(len(files))
+    cache = None
+    # Helm's own render (render mode) is not part of the cache key: such runs are not cached.
+    if not args.no_cache and project.resolver_for is None:
+        from .check_cache import CheckCache, cache_dir
+
+        cache = CheckCache(cache_dir(), values_files)
+    replayed: list[str] = []
     failed: list[str] = []
     skipped = 0
+    #: Chart (or lone file) of each checked file, in order of first appearance, with its cache key.
+    scopes: dict[Path, str | None] = {}
     for f in files:
         progress.tick()
         resolved = _resolved(f)
@@ -288,22 +312,58 @@ def _check(args) -> int:
         if chart is not None and chart.root in render_errors:
             skipped += 1
             continue  # Helm refused the chart: reported once below
-        result = project.check(str(resolved))
         shown = _shown(resolved, cwd, f)
-        findings.extend(findings_of(result, shown))
+        key = None
+        known_errors = set(project.config_errors)
+        if cache is not None:
+            key = cache.key_for(resolved, _config_at(project, resolved))
+            scopes.setdefault(cache.scope_of(resolved), key)
+            hit = cache.lookup(key, str(resolved))
+            if hit is not None:
+                findings.extend(Finding.from_json(shown, item) for item in hit[0])
+                replayed.extend(e for e in hit[1] if e not in replayed)
+                continue
+        result = project.check(str(resolved))
+        found = findings_of(result, shown)
+        findings.extend(found)
         if result.error:
             failed.append(f"{shown}: {result.error}")
+        elif cache is not None:  # a file not fully analysed is analysed again next time
+            errors = [e for e in project.config_errors if e not in known_errors]
+            cache.store(key, str(resolved), [x.as_json() for x in found], errors)
     progress.done()
-    for chart in list(project.charts.values()):
-        for path, problem in project.values_problems(chart):
+    for message in replayed:
+        if message not in project.config_errors:
+            project.config_errors.append(message)
+    notes = []
+    # Values files Helm would refuse, and deployer notes, per chart: computed for the charts
+    # analysed now, replayed from the cache for the others, in the order the charts came.
+    loaded = {Path(root): chart for root, chart in project.charts.items()}
+    for root in [*scopes, *(r for r in loaded if r not in scopes)]:
+        chart = loaded.get(root)
+        if chart is not None:
+            problems = [(str(path), problem) for path, problem in project.values_problems(chart)]
+            note = _profile_note(chart)
+            if cache is not None and scopes.get(root):
+                cache.store_chart(scopes[root], problems, note)
+        elif cache is not None and scopes.get(root):
+            problems, note = cache.chart_info(scopes[root])
+        else:
+            continue
+        for path, problem in problems:
             shown = _shown(Path(path), cwd)
             failed.append(f"{shown}: {problem}")
             findings.append(Finding(shown, 1, 1, 1, 1, "error", "", "", problem, False))
+        if note:
+            notes.append(note)
+    if cache is not None:
+        cache.save()
     for message in project.config_errors:
         print(f"hook-lsp: {message}", file=sys.stderr)
     for message in failed:
         print(f"hook-lsp: {message}", file=sys.stderr)
-    _suggest_profiles(project)
+    for note in notes:
+        print(f"hook-lsp: note: {note}", file=sys.stderr)
     _report_render_errors(render_errors)
     from .reporting import github, sarif
 
@@ -323,16 +383,14 @@ def _check(args) -> int:
     return 0
 
 
-def _suggest_profiles(project) -> None:
-    """One note per chart checked under the helm profile whose repository names another deployer."""
+def _profile_note(chart) -> str | None:
+    """A note for a chart checked under the helm profile whose repository names another deployer."""
     from .analysis.deployer_detect import suggest
 
-    for root, chart in project.charts.items():
-        if not chart.profile.is_helm:
-            continue
-        found = suggest(Path(root), chart.name)
-        if found is not None:
-            print(f"hook-lsp: note: {found.message(str(found.path))}", file=sys.stderr)
+    if not chart.profile.is_helm:
+        return None
+    found = suggest(Path(chart.root), chart.name)
+    return found.message(str(found.path)) if found is not None else None
 
 
 def _report_render_errors(errors: dict) -> None:

@@ -15,9 +15,10 @@ a file from disk is the only I/O here, and nothing from the chart is ever execut
 from __future__ import annotations
 
 import os
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Iterator
 
 from ..knowledge.annotations import EVENT_NAMES
 from ..knowledge.kinds import kind_rank
@@ -159,10 +160,18 @@ class Chart:
     #: Bumped whenever a template is added, re-analysed or removed: caches of anything derived
     #: from the chart's templates compare it instead of the templates themselves.
     revision: int = 0
-    _manifest_cache: tuple[int, list[TemplateAnalysis]] | None = None
     _entries: dict[tuple[str, int], HookEntry] = field(default_factory=dict)
     #: Keys of the ``.tpl`` helper files among `templates` (helper lookups run per template).
     tpl_keys: set[str] = field(default_factory=set)
+    #: Bumped when a ``.tpl`` helper's text changes (helper libraries key on it).
+    helpers_generation: int = 0
+    #: Manifest template keys in Helm's file order; reset only when the set of files changes.
+    _manifest_keys: list[str] | None = None
+    #: Template files still to read (`begin`/`index_more`); None once the chart is indexed.
+    _pending: Iterator[Path] | None = None
+    #: Files read from disk so far (for progress reports).
+    indexed_files: int = 0
+    _file_order: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.tpl_keys |= {k for k in self.templates if k.endswith(".tpl")}
@@ -174,20 +183,55 @@ class Chart:
         cls, root: Path, texts: dict[str, str] | None = None, profile: Profile = HELM, enrich=None
     ) -> "Chart":
         """Index every template of ``root``; ``texts`` overrides disk (open editor buffers)."""
+        chart = cls.begin(root, texts, profile=profile, enrich=enrich)
+        chart.index_more()
+        return chart
+
+    @classmethod
+    def begin(
+        cls, root: Path, texts: dict[str, str] | None = None, profile: Profile = HELM, enrich=None
+    ) -> "Chart":
+        """A chart holding only ``texts`` (open editor buffers) so far; `index_more` reads the
+        rest. A language server answers the opened file at once and indexes in the background."""
         chart = cls(root=root, name=_chart_name(root), profile=profile, enrich=enrich)
         # Editor buffers over the size limit or binary are not analysed (as files on disk).
         texts = {k: t for k, t in (texts or {}).items() if len(t) <= MAX_TEMPLATE_BYTES and "\0" not in t}
-        for path in chart.template_files():
-            key = str(path)
-            text = texts.get(key)
-            if text is None:
-                text = read_text(path)
-            if text is not None:
-                chart._put(key, text)
         for key, text in texts.items():
-            if key not in chart.templates and chart.owns(Path(key)):
+            if chart.owns(Path(key)):
                 chart._put(key, text)
+        chart._pending = iter(chart.template_files())
         return chart
+
+    @property
+    def indexed(self) -> bool:
+        """True once every template file of the chart has been read."""
+        return self._pending is None
+
+    def index_more(self, deadline: float | None = None) -> bool:
+        """Read template files not indexed yet until ``deadline`` (``time.perf_counter()``);
+        returns True when the whole chart is indexed. Files already present (buffers, edits)
+        are kept as they are."""
+        pending = self._pending
+        if pending is None:
+            return True
+        for path in pending:
+            key = str(path)
+            self._file_order.append(key)
+            if key not in self.templates:
+                text = read_text(path)
+                if text is not None:
+                    self._put(key, text)
+                    self.indexed_files += 1
+            if deadline is not None and time.perf_counter() >= deadline:
+                return False
+        self._pending = None
+        # Disk order, as a chart read in one go has it (buffers were read first).
+        order = [k for k in self._file_order if k in self.templates]
+        seen = set(order)
+        order += [k for k in self.templates if k not in seen]
+        self.templates = {k: self.templates[k] for k in order}
+        self._file_order = []
+        return True
 
     def template_files(self) -> Iterable[Path]:
         """Template files of this chart and of every unpacked subchart under ``charts/``.
@@ -248,15 +292,20 @@ class Chart:
         return "/".join((self.name, *rel.parts))
 
     def _put(self, key: str, text: str) -> TemplateAnalysis:
+        old = self.templates.get(key)
+        if key.endswith(".tpl") and (old is None or old.text != text):
+            self.helpers_generation += 1
         analysis = analyse_template(text, key)
         if self.enrich is not None:
             self.enrich(analysis, self)
         self.templates[key] = analysis
         if key.endswith(".tpl"):
             self.tpl_keys.add(key)
-        self.render_paths[key] = self.render_path(Path(key))
-        self._order_cache = None
+        if old is None:
+            self.render_paths[key] = self.render_path(Path(key))
+            self._manifest_keys = None
         self.revision += 1
+        self._order_cache = None  # names resolved chart-wide may move any hook
         return analysis
 
     def update(self, path: str, text: str) -> TemplateAnalysis:
@@ -264,9 +313,11 @@ class Chart:
         return self._put(path, text)
 
     def remove(self, path: str) -> None:
-        self.templates.pop(path, None)
+        if self.templates.pop(path, None) is not None and path.endswith(".tpl"):
+            self.helpers_generation += 1
         self.tpl_keys.discard(path)
         self.render_paths.pop(path, None)
+        self._manifest_keys = None
         self._order_cache = None
         self.revision += 1
 
@@ -281,13 +332,10 @@ class Chart:
 
     def manifest_templates(self) -> list[TemplateAnalysis]:
         """Templates that Helm sorts as manifests (partials starting with ``_`` are skipped)."""
-        cached = self._manifest_cache
-        if cached is not None and cached[0] == self.revision:
-            return cached[1]
-        keys = sorted(self.templates, key=lambda k: self.render_paths.get(k, k))
-        out = [self.templates[k] for k in keys if not os.path.basename(k).startswith("_")]
-        self._manifest_cache = (self.revision, out)
-        return out
+        if self._manifest_keys is None:
+            keys = sorted(self.templates, key=lambda k: self.render_paths.get(k, k))
+            self._manifest_keys = [k for k in keys if not os.path.basename(k).startswith("_")]
+        return [self.templates[k] for k in self._manifest_keys]
 
     def hooks(self) -> list[tuple[TemplateAnalysis, Resource]]:
         return [(t, r) for t in self.manifest_templates() for r in t.hooks]

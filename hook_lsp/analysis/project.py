@@ -36,6 +36,9 @@ class FileResult:
     #: Why reading or analysing the file failed (an I/O error, memory, an internal error): the
     #: violations may be incomplete and must never be taken for "no problems".
     error: str | None = None
+    #: True while the file's chart is still being indexed: chart-wide rules were left out
+    #: (`chart` is None meanwhile) and come with the next result.
+    partial: bool = False
 
 
 @dataclass
@@ -58,6 +61,9 @@ class Project:
     resolver_for: Callable[[Path], object] | None = None
     #: Editor render mode (`set_helm_render`): gives a chart root its Helm render.
     _live_factory: Callable[[Path], object] | None = None
+    #: When set, a chart seen for the first time is not read at once: `chart_for` returns it with
+    #: the open buffers only and calls this with it; the caller indexes it (`Chart.index_more`).
+    on_new_chart: Callable[[Chart], None] | None = None
 
     def set_base_config(self, config: AnalysisConfig) -> None:
         self.base_config = config
@@ -94,7 +100,7 @@ class Project:
         config = self.config_for(root)
         from .resolve import Resolver
 
-        chart = Chart.load(
+        chart = Chart.begin(
             root,
             self._buffers_under(root),
             profile=config.profile,
@@ -105,6 +111,10 @@ class Project:
         if self._live_factory is not None and isinstance(chart.enrich, Resolver):
             chart.enrich.live = self._live_factory(root)
         self.charts[root] = chart
+        if self.on_new_chart is None:
+            chart.index_more()
+        else:
+            self.on_new_chart(chart)
         return chart
 
     def _buffers_under(self, root: Path) -> dict[str, str]:
@@ -151,10 +161,12 @@ class Project:
         self.buffers[path] = text
         chart = self.chart_for(Path(path))
         if chart is not None:
-            if _analysable(text):
-                chart.update(path, text)
-            else:
+            if not _analysable(text):
                 chart.remove(path)  # too large or binary: `check` says so, nothing is parsed
+            else:
+                current = chart.templates.get(path)
+                if current is None or current.text != text:
+                    chart.update(path, text)
 
     def close(self, path: str) -> None:
         self.buffers.pop(path, None)
@@ -219,11 +231,14 @@ class Project:
         complete = not (quick and config.shellcheck)
         if not complete:
             config = replace(config, shellcheck=False)
+        partial = chart is not None and not chart.indexed
+        if partial:
+            chart = None  # chart-wide rules wait for the whole chart
         failures = list(analysis.failures)
         violations = [] if skipped else check_template(analysis, config, chart, failures)
         if failures and error is None:
             error = "analysis incomplete: " + "; ".join(dict.fromkeys(failures))
-        return FileResult(path, analysis, violations, chart, skipped, complete, error)
+        return FileResult(path, analysis, violations, chart, skipped, complete, error, partial)
 
     def values_problems(self, chart: Chart) -> list[tuple[str, str]]:
         """(path, why) for each values file of ``chart`` that was not read (too large, or

@@ -10,7 +10,8 @@ Names are compared as Helm would render them only when that is knowable: literal
 literally anywhere in the chart; a templated name matches only the *identical* source text
 (white space inside the action aside) in the same chart or subchart, because helpers such as
 ``fullname`` render differently in each chart. Anything else is unknown, and callers stay
-silent about it. The index is rebuilt whenever a template of the chart is re-analysed.
+silent about it. After an edit the index is merged again from each template's cached share,
+so only the edited template is read again.
 """
 
 from __future__ import annotations
@@ -163,45 +164,121 @@ def _subject_names(site: Site) -> list[tuple[str | None, str]]:
     return out
 
 
-def build(chart: Chart) -> ChartReferences:
+def _template_part(chart: Chart, template: TemplateAnalysis) -> ChartReferences:
+    """What one template adds to the chart's index (merged in file order by `build`)."""
     refs = ChartReferences()
-    for template in chart.manifest_templates():
-        scope = _scope(chart, template)
-        for res in template.resources:
-            site = Site(template, res)
-            refs.sites[id(res)] = site
-            refs.scopes[id(res)] = scope
-            if res.kind in INDEXED_KINDS:
-                key = refs.key_of(res)
+    scope = _scope(chart, template)
+    for res in template.resources:
+        site = Site(template, res)
+        refs.sites[id(res)] = site
+        refs.scopes[id(res)] = scope
+        if res.kind in INDEXED_KINDS:
+            key = refs.key_of(res)
+            if key is not None:
+                refs.definitions.setdefault(key, []).append(site)
+        if res.workload is not None:
+            for ref in res.workload.references:
+                key = refs.key_for(res, ref)
                 if key is not None:
-                    refs.definitions.setdefault(key, []).append(site)
-            if res.workload is not None:
-                for ref in res.workload.references:
-                    key = refs.key_for(res, ref)
-                    if key is not None:
-                        refs.uses.setdefault(key, []).append((site, ref))
-            if res.kind in BINDING_KINDS:
-                for literal, raw in _subject_names(site):
-                    # Subjects carry their own namespace; bindings match by name within the chart.
-                    for namespace in {"", _namespace(site) or ""}:
-                        key = _key("ServiceAccount", literal, raw, namespace, scope)
-                        if key is not None and site not in refs.bindings.get(key, []):
-                            refs.bindings.setdefault(key, []).append(site)
+                    refs.uses.setdefault(key, []).append((site, ref))
+        if res.kind in BINDING_KINDS:
+            for literal, raw in _subject_names(site):
+                # Subjects carry their own namespace; bindings match by name within the chart.
+                for namespace in {"", _namespace(site) or ""}:
+                    key = _key("ServiceAccount", literal, raw, namespace, scope)
+                    if key is not None and site not in refs.bindings.get(key, []):
+                        refs.bindings.setdefault(key, []).append(site)
     return refs
 
 
-#: id(chart) -> (weak reference to the chart, the chart revision indexed, the index).
-_CACHE: dict[int, tuple[weakref.ref, int, ChartReferences]] = {}
+def build(chart: Chart, parts: dict[str, tuple[TemplateAnalysis, ChartReferences]] | None = None) -> ChartReferences:
+    """The chart's index; ``parts`` caches each template's share, so an edit re-reads one file."""
+    refs = ChartReferences()
+    fresh: dict[str, tuple[TemplateAnalysis, ChartReferences]] = {}
+    for template in chart.manifest_templates():
+        hit = parts.get(template.path) if parts is not None else None
+        part = hit[1] if hit is not None and hit[0] is template else _template_part(chart, template)
+        fresh[template.path] = (template, part)
+        refs.sites.update(part.sites)
+        refs.scopes.update(part.scopes)
+        for mine, theirs in (
+            (refs.definitions, part.definitions),
+            (refs.uses, part.uses),
+            (refs.bindings, part.bindings),
+        ):
+            for key, items in theirs.items():
+                have = mine.get(key)
+                if have is None:
+                    mine[key] = list(items)
+                else:
+                    have.extend(items)
+    if parts is not None:
+        parts.clear()
+        parts.update(fresh)
+    return refs
+
+
+#: id(chart) -> (weak reference to the chart, its revision, the index, each template's share).
+_CACHE: dict[int, tuple[weakref.ref, int, ChartReferences, dict]] = {}
 
 
 def references_of(chart: Chart) -> ChartReferences:
-    """The (cached) index of ``chart``; rebuilt when any template was re-analysed."""
+    """The (cached) index of ``chart``; after an edit only the edited template is read again."""
     hit = _CACHE.get(id(chart))
     if hit is not None and hit[0]() is chart and hit[1] == chart.revision:
         return hit[2]
-    refs = build(chart)
+    same_chart = hit is not None and hit[0]() is chart
+    parts = hit[3] if same_chart else {}
+    if same_chart and _patch(chart, hit[2], parts):
+        refs = hit[2]
+    else:
+        refs = build(chart, parts)
     key = id(chart)
-    if hit is None or hit[0]() is not chart:
+    if not same_chart:
         weakref.finalize(chart, _CACHE.pop, key, None)
-    _CACHE[key] = (weakref.ref(chart), chart.revision, refs)
+    _CACHE[key] = (weakref.ref(chart), chart.revision, refs, parts)
     return refs
+
+
+_MAPS = ("definitions", "uses", "bindings")
+
+
+def _patch(chart: Chart, refs: ChartReferences, parts: dict) -> bool:
+    """Update ``refs`` in place for re-analysed templates whose entries have the same keys as
+    before (a keystroke rarely renames an object): each old entry is swapped for the new one at
+    its place, which is where a full `build` would put it. False (``refs`` untouched) otherwise.
+    """
+    manifest = chart.manifest_templates()
+    if len(manifest) != len(parts):
+        return False
+    changed = []
+    for template in manifest:
+        hit = parts.get(template.path)
+        if hit is None:
+            return False
+        if hit[0] is not template:
+            changed.append((template, hit[1], _template_part(chart, template)))
+            if len(changed) > 8:
+                return False
+    for _template, old, new in changed:
+        for name in _MAPS:
+            a, b = getattr(old, name), getattr(new, name)
+            if a.keys() != b.keys() or any(len(a[k]) != len(b[k]) for k in a):
+                return False
+    for template, old, new in changed:
+        for name in _MAPS:
+            into = getattr(refs, name)
+            for key, olds in getattr(old, name).items():
+                items = into[key]
+                for o, n in zip(olds, getattr(new, name)[key]):
+                    for i, x in enumerate(items):
+                        if x is o:
+                            items[i] = n
+                            break
+        for rid in old.sites:
+            refs.sites.pop(rid, None)
+            refs.scopes.pop(rid, None)
+        refs.sites.update(new.sites)
+        refs.scopes.update(new.scopes)
+        parts[template.path] = (template, new)
+    return True

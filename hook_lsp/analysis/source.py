@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, slots=True)
 class Span:
     """Half-open range ``[start, end)`` of code-point offsets into a source text."""
 

@@ -38,7 +38,7 @@ _WORD = re.compile(r"[A-Za-z_]+")
 _BLOCK_SCALAR_OPEN = re.compile(r"(?:^|[\s:-])[|>][-+0-9]*[ \t]*(?:#.*)?$")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Action:
     """One ``{{ ... }}`` action in the source."""
 

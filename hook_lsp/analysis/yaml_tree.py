@@ -55,7 +55,7 @@ def _make_yaml() -> YAML:
 _YAML = _make_yaml()
 
 
-@dataclass
+@dataclass(slots=True)
 class YScalar:
     value: str
     span: Span
@@ -67,13 +67,13 @@ class YScalar:
         return self.style is None
 
 
-@dataclass
+@dataclass(slots=True)
 class YSeq:
     items: list["YNode"]
     span: Span
 
 
-@dataclass
+@dataclass(slots=True)
 class YMap:
     pairs: list[tuple["YNode", "YNode"]]
     span: Span

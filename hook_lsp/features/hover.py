@@ -9,7 +9,6 @@ from __future__ import annotations
 from lsprotocol import types
 
 from .. import convert
-from ..analysis.hovers import hover as hover_text
 from ..knowledge.guide import DEFAULT_DOCS_BASE_URL
 from ..knowledge.guide import base as guide_base
 from ..server import HookLanguageServer, server
@@ -19,6 +18,8 @@ from .documents import cursor_for
 @server.feature(types.TEXT_DOCUMENT_HOVER)
 def hover(ls: HookLanguageServer, params: types.HoverParams) -> types.Hover | None:
     """textDocument/hover."""
+    from ..analysis.hovers import hover as hover_text  # not needed before the first hover
+
     cur = cursor_for(ls, params.text_document.uri, params.position)
     if cur is None:
         return None

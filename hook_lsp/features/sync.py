@@ -5,6 +5,10 @@ once, in order, and its diagnostics carry the version they were computed for. Wi
 ``hookLsp.debounceMs`` > 0 the analysis waits that long and a newer edit cancels it, so results
 for an old version are never published over a newer one.
 
+The first open of a large chart answers the opened document before the rest of the chart is
+read (see `indexing`). Settings pulled with `workspace/configuration` apply whenever the
+client answers, however late.
+
 Checks that run an external program (ShellCheck, ~15 ms a script) stay off the keystroke path:
 the first publication leaves them out, and once typing pauses for `COMPLETE_AFTER` seconds
 the open documents are published again, same version, with every check.
@@ -118,9 +122,12 @@ def initialize(ls: HookLanguageServer, params: types.InitializeParams) -> None:
 async def initialized(ls: HookLanguageServer, params: types.InitializedParams) -> None:
     """initialized: watch chart files, pull `hookLsp` settings when the client can, and say
     which parts of the analysis cannot run here (once)."""
+    pull = asyncio.ensure_future(_pull_configuration(ls))
     await _watch_chart_files(ls)
-    await _pull_configuration(ls)
+    # Settings decide what is reported; a late answer still applies, but does not hold this up.
+    await asyncio.wait({pull}, timeout=CONFIGURATION_PATIENCE)
     ls.report_parts()
+    await pull
 
 
 #: Files whose changes on disk alter a chart model or its configuration.
@@ -164,20 +171,35 @@ async def did_change_configuration(ls: HookLanguageServer, params: types.DidChan
         _schedule(ls, uri)
 
 
+#: Seconds after which a missing `workspace/configuration` answer is logged (it still applies
+#: whenever it comes: a busy client, or one that waited on a long first analysis, answers late).
+CONFIGURATION_PATIENCE = 5
+_pulls = {"sent": 0, "applied": 0}
+
+
 async def _pull_configuration(ls: HookLanguageServer) -> None:
     caps = ls.client_capabilities
     if not (caps and caps.workspace and caps.workspace.configuration):
         return
+    _pulls["sent"] += 1
+    seq = _pulls["sent"]
     try:
-        result = await asyncio.wait_for(
+        request = asyncio.ensure_future(
             ls.workspace_configuration_async(
                 types.ConfigurationParams(items=[types.ConfigurationItem(section="hookLsp")])
-            ),
-            timeout=5,
+            )
         )
-    except Exception as exc:  # a client that never answers must not hang the server
+        done, _ = await asyncio.wait({request}, timeout=CONFIGURATION_PATIENCE)
+        if not done:
+            log.warning("workspace/configuration: no answer after %s s; it will apply when it comes", CONFIGURATION_PATIENCE)
+        # Never drop the answer: waiting here holds up nothing else (this is its own task).
+        result = await request
+    except Exception as exc:  # the client may refuse or close
         log.warning("workspace/configuration failed: %s", exc)
         return
+    if seq < _pulls["applied"]:
+        return  # a newer answer is already in force
+    _pulls["applied"] = seq
     if result and isinstance(result[0], dict):
         ls.apply_settings(result[0])
         for uri in list(ls.workspace.text_documents):

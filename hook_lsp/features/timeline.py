@@ -15,6 +15,7 @@ from ..analysis.timeline import OPERATIONS, timeline
 from ..knowledge import guide
 from ..server import HookLanguageServer, server
 from .documents import path_of
+from .indexing import indexed
 
 TIMELINE = "hookLsp/timeline"
 
@@ -26,7 +27,7 @@ def _get(params, key: str):
 
 
 @server.feature(TIMELINE)
-def timeline_request(ls: HookLanguageServer, params) -> dict:
+async def timeline_request(ls: HookLanguageServer, params) -> dict:
     operation = _get(params, "operation") or "upgrade"
     if operation not in OPERATIONS:
         raise ValueError(f"unknown operation {operation!r}; expected one of {', '.join(OPERATIONS)}")
@@ -38,6 +39,7 @@ def timeline_request(ls: HookLanguageServer, params) -> dict:
     chart = ls.project.chart_for(root / "templates" / "_.yaml") if root is not None else None
     if chart is None:
         raise ValueError(f"no chart found for {where}")
+    await indexed(chart)
     out = timeline(chart, operation).as_json()
     # Each step's `refs` are anchors ("#order") of this guide.
     out["guide"] = guide.base(ls.settings.docsBaseUrl) + guide.GUIDE

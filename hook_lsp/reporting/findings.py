@@ -36,6 +36,15 @@ class Finding:
         }
 
 
+    @classmethod
+    def from_json(cls, file: str, data: dict) -> "Finding":
+        """The inverse of `as_json`, shown under ``file``."""
+        return cls(
+            file, data["line"], data["column"], data["endLine"], data["endColumn"], data["severity"],
+            data["code"], data["rule"], data["message"], data["fixable"],
+        )
+
+
 def findings_of(result: FileResult, display_path: str) -> list[Finding]:
     """1-based positions; columns count characters (code points)."""
     index = result.analysis.index

@@ -14,7 +14,9 @@ A value that depends on anything unknown stays templated (rules stay silent on i
 from __future__ import annotations
 
 import logging
+import re
 import time
+from collections import ChainMap
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +29,7 @@ from ..yaml_tree import YMap, YScalar, parse_documents, path_get
 from ..yaml_types import plain_scalar_type
 from .evaluate import MARK, UNKNOWN, Budget, Evaluator, Writer
 from .functions import deep_copy
+from .shared import SharedValues, shared
 from .parse import Define, Text, parse
 from .values import (
     chart_metadata,
@@ -147,10 +150,95 @@ class _MapWriter(Writer):
         return None
 
 
+#: A ``define``/``block`` name as written (superset: comments and strings match too).
+_DEFINE_NAME = re.compile(r"\b(?:define|block)\s*(\"(?:[^\"\\\n]|\\.)*\"|`[^`]*`)")
+
+
+def _define_names(text: str) -> frozenset[str] | None:
+    """Names a helper file may define, found without parsing it; None when a name uses escapes
+    (the file is then parsed to know)."""
+    names = set()
+    for m in _DEFINE_NAME.finditer(text):
+        lit = m.group(1)
+        if "\\" in lit:
+            return None
+        names.add(lit[1:-1])
+    return frozenset(names)
+
+
+class HelperLibrary:
+    """The ``define``s visible to a chart's templates, parsed only when a template asks.
+
+    Files are kept in Helm's load order; a name defined in several files resolves to the last
+    one (as merging every file's defines in order would). Each file's candidate names come from
+    a cheap scan, so only the files that may define an asked name are parsed: a template that
+    includes three helpers parses the files with those three, not the whole chart's helpers.
+    """
+
+    def __init__(self, files: list[tuple[str, str]], names: list[frozenset[str] | None], parsed: dict) -> None:
+        self._files = files
+        self._names = names
+        #: Shared with the resolver: path -> (hash of text, defines).
+        self._parsed = parsed
+        self._found: dict[str, Define | None] = {}
+
+    def _defines_of(self, i: int) -> dict[str, Define]:
+        path, text = self._files[i]
+        key = hash(text)
+        hit = self._parsed.get(path)
+        if hit is None or hit[0] != key:
+            hit = self._parsed[path] = (key, parse(text, path).defines)
+        return hit[1]
+
+    def get(self, name: str, default=None):
+        if name in self._found:
+            found = self._found[name]
+            return default if found is None else found
+        found = None
+        for i in range(len(self._files) - 1, -1, -1):
+            names = self._names[i]
+            if names is not None and name not in names:
+                continue
+            found = self._defines_of(i).get(name)
+            if found is not None:
+                break
+        self._found[name] = found
+        return default if found is None else found
+
+    def __getitem__(self, name: str) -> Define:
+        found = self.get(name)
+        if found is None:
+            raise KeyError(name)
+        return found
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and self.get(name) is not None
+
+    def as_dict(self) -> dict[str, Define]:
+        """Every define (parses every file)."""
+        out: dict[str, Define] = {}
+        for i in range(len(self._files)):
+            out.update(self._defines_of(i))
+        return out
+
+    def keys(self):
+        return self.as_dict().keys()
+
+    def __iter__(self):
+        return iter(self.as_dict())
+
+    def __len__(self) -> int:
+        return len(self.as_dict())
+
+
 @dataclass
 class _Library:
-    defines: dict[str, Define]
+    defines: HelperLibrary
     stamp: tuple
+
+
+_PARSED_HELPERS: dict[str, tuple[int, dict[str, Define]]] = {}
+_HELPER_NAMES: dict[str, tuple[int, frozenset[str] | None]] = {}
 
 
 class Resolver:
@@ -187,8 +275,11 @@ class Resolver:
         self._metadata: dict[Path, dict] = {}
         self._scans: dict[Path, tuple[float, list[Path], tuple]] = {}
         self._disk: dict[str, tuple[float | None, str | None]] = {}
-        #: Parsed defines per helper file, keyed by a hash of its text.
-        self._parsed: dict[str, tuple[int, dict[str, Define]]] = {}
+        #: Parsed defines per helper file, keyed by a hash of its text (shared by every chart:
+        #: library charts such as bitnami's `common` serve many charts of a `check` run).
+        self._parsed: dict[str, tuple[int, dict[str, Define]]] = _PARSED_HELPERS
+        #: Candidate define names per helper file, with the hash of the text they were read from.
+        self._names: dict[str, tuple[int, frozenset[str] | None]] = _HELPER_NAMES
         #: Last resolution per template: (input key, defines, values, entries per resource index).
         self._renders: dict[str, tuple[tuple, dict, dict, dict[int, list[ResolvedAnnotation]]]] = {}
 
@@ -219,20 +310,23 @@ class Resolver:
         self._scans[root] = (now, files, stamp)
         return files, stamp
 
-    def defines(self, root: Path, chart=None) -> dict[str, Define]:
+    def defines(self, root: Path, chart=None) -> HelperLibrary:
         files, stamp = self._helper_stamp(root)
         overrides = {}
         if chart is not None:
-            # Open editor buffers win over disk for the chart's own helpers.
-            overrides = {k: chart.templates[k].text for k in sorted(chart.tpl_keys) if k in chart.templates}
-            stamp += tuple(sorted((k, hash(v)) for k, v in overrides.items()))
+            # Open editor buffers win over disk for the chart's own helpers; the chart counts
+            # changes to its `.tpl` files, so the library is not re-checked per template.
+            stamp += (id(chart), chart.helpers_generation)
         lib = self._libraries.get(root)
         if lib is not None and lib.stamp == stamp:
             return lib.defines
-        defines: dict[str, Define] = {}
+        if chart is not None:
+            overrides = {k: chart.templates[k].text for k in chart.tpl_keys if k in chart.templates}
         from ..chart import read_text
 
         mtimes = dict(stamp[: len(files)])
+        texts: list[tuple[str, str]] = []
+        names: list[frozenset[str] | None] = []
         for f in files:
             text = overrides.get(str(f))
             if text is None:
@@ -240,15 +334,19 @@ class Resolver:
                 # of a `.tpl` buffer, and a chart may have hundreds of templates).
                 cached = self._disk.get(str(f))
                 if cached is None or cached[0] != mtimes.get(str(f)):
-                    cached = self._disk[str(f)] = (mtimes.get(str(f)), read_text(f))
+                    text = read_text(f)
+                    # Only texts that can define anything are kept (the rest are skipped below).
+                    cached = self._disk[str(f)] = (mtimes.get(str(f)), text if text and "define" in text else None)
                 text = cached[1]
             if not text or "define" not in text:
                 continue
             key = hash(text)
-            hit = self._parsed.get(str(f))
-            if hit is None or hit[0] != key:
-                hit = self._parsed[str(f)] = (key, parse(text, str(f)).defines)
-            defines.update(hit[1])
+            found = self._names.get(str(f))
+            if found is None or found[0] != key:
+                found = self._names[str(f)] = (key, _define_names(text))
+            texts.append((str(f), text))
+            names.append(found[1])
+        defines = HelperLibrary(texts, names, self._parsed)
         self._libraries[root] = _Library(defines, stamp)
         return defines
 
@@ -290,6 +388,7 @@ class Resolver:
             if isinstance(values.get("global"), dict):
                 merged["global"] = merge_values(merged.get("global") or {}, values["global"])
             values = merged
+        values = shared(values)
         self._values[key] = (stamp, values)
         return values
 
@@ -334,9 +433,11 @@ class Resolver:
     ) -> tuple[str, "_MapWriter"]:
         cached = self._parsed_templates.get(analysis.path)
         if cached is None or cached[0] is not analysis.text:
-            cached = self._parsed_templates[analysis.path] = (analysis.text, parse(analysis.text, analysis.path))
+            cached = self._parsed_templates[analysis.path] = (
+                analysis.text, parse(analysis.text, analysis.path, analysis.masked.actions)
+            )
         parsed = cached[1]
-        all_defines = {**defines, **parsed.defines}
+        all_defines = ChainMap(parsed.defines, defines)
         meta = self._metadata.get(chart_dir)
         if meta is None:
             meta = self._metadata[chart_dir] = chart_metadata(chart_dir)
@@ -344,21 +445,29 @@ class Resolver:
             render_path = chart.render_path(Path(analysis.path))
         except ValueError:
             render_path = Path(analysis.path).name
-        dot = {
-            "Values": deep_copy(values),
+
+        def render(values_here, meta_here) -> _MapWriter:
+            dot = {
+            "Values": values_here,
             "Release": {
                 "Name": release or self.release_name or DEFAULT_RELEASE_NAME,
                 "Namespace": self.namespace or DEFAULT_NAMESPACE,
                 "Service": "Helm",
                 "IsInstall": UNKNOWN, "IsUpgrade": UNKNOWN, "Revision": UNKNOWN,
             },
-            "Chart": {(k[:1].upper() + k[1:]): v for k, v in meta.items()} if isinstance(meta, dict) else {},
+            "Chart": {(k[:1].upper() + k[1:]): v for k, v in meta_here.items()} if isinstance(meta_here, dict) else {},
             "Capabilities": UNKNOWN,
             "Files": UNKNOWN,
             "Template": {"Name": render_path, "BasePath": render_path.rsplit("/templates/", 1)[0] + "/templates"},
         }
-        writer = _MapWriter()
-        Evaluator(all_defines, explore=True).render(parsed.nodes, dot, writer)
+            writer = _MapWriter()
+            Evaluator(all_defines, explore=True).render(parsed.nodes, dot, writer)
+            return writer
+
+        try:
+            writer = render(values, meta)  # shared: no copy unless the template changes them
+        except SharedValues:
+            writer = render(deep_copy(values), deep_copy(meta))
         return writer.getvalue(), writer
 
     # -- names -----------------------------------------------------------------------------

@@ -14,6 +14,8 @@ nesting limit keep pathological helpers cheap.
 
 from __future__ import annotations
 
+from collections import ChainMap
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from .functions import FUNCTIONS, value_size, within_budget
@@ -94,7 +96,7 @@ class Evaluator:
     #: Characters one render may output (past it the render is unknown).
     MAX_OUTPUT_CHARS = 8 << 20
 
-    def __init__(self, defines: dict[str, Define], explore: bool = False) -> None:
+    def __init__(self, defines: Mapping[str, Define], explore: bool = False) -> None:
         self.defines = defines
         self.steps = 0
         self.depth = 0
@@ -264,7 +266,7 @@ class Evaluator:
             raise Budget("nesting")
         parsed = parse(text)
         saved = self.defines
-        self.defines = {**saved, **parsed.defines}
+        self.defines = ChainMap(parsed.defines, saved)
         self.depth += 1
         try:
             return self.render(parsed.nodes, ctx)

@@ -17,6 +17,7 @@ import posixpath
 import re
 from collections.abc import Callable
 
+from .shared import SharedDict, SharedValues, shared, writable  # noqa: F401  (re-exported)
 from .unknown import MARK, UNKNOWN, to_text, truth, unknown
 from .values import load_yaml
 from .yaml_emit import to_yaml
@@ -128,6 +129,7 @@ def _merge_sources(dst, srcs: tuple, overwrite: bool):
 
 
 def _merge_into(dst: dict, src: dict, overwrite: bool) -> None:
+    writable(dst)
     for k, v in src.items():
         if k in dst and isinstance(dst[k], dict) and isinstance(v, dict):
             _merge_into(dst[k], v, overwrite)
@@ -265,6 +267,7 @@ def _index(v, *keys):
 
 def _set(d, k, v):
     if isinstance(d, dict) and not unknown(k):
+        writable(d)
         d[to_text(k)] = v
         return d
     return UNKNOWN
@@ -272,6 +275,7 @@ def _set(d, k, v):
 
 def _unset(d, k):
     if isinstance(d, dict):
+        writable(d)
         d.pop(to_text(k), None)
         return d
     return UNKNOWN

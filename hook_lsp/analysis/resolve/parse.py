@@ -225,9 +225,13 @@ def _trims(source: str, action: Action) -> tuple[bool, bool]:
     return left, right
 
 
-def parse(source: str, path: str = "") -> Parsed:
-    """Parse a template; defines are returned separately and never output where written."""
-    actions = find_actions(source)
+def parse(source: str, path: str = "", actions: list | None = None) -> Parsed:
+    """Parse a template; defines are returned separately and never output where written.
+
+    ``actions`` are ``find_actions(source)`` when the caller has them already (the masker's).
+    """
+    if actions is None:
+        actions = find_actions(source)
     # Text between actions, trimmed as the markers ask.
     texts: list[Text] = []
     prev_end = 0

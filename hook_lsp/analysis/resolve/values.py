@@ -14,15 +14,67 @@ import os
 from pathlib import Path
 
 from ruamel.yaml import YAML
+from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
+from ruamel.yaml.resolver import VersionedResolver
 
 from ..chart import MAX_TEMPLATE_BYTES, read_text
 from .aliases import alias_problem
+from .shared import shared
 
-try:  # libyaml (ruamel.yaml.clib) is ten times faster on large values files
-    _SAFE = YAML(typ="safe", pure=False)
-    _SAFE.load("a: 1")
-except Exception:  # noqa: BLE001  # pragma: no cover - depends on the platform's wheels
-    _SAFE = YAML(typ="safe", pure=True)
+
+class _Resolver(VersionedResolver):
+    """ruamel's YAML 1.2 resolver, typing scalars the same way, minus its per-scalar overhead.
+
+    ruamel looks up the YAML version twice per scalar, through attribute lookups that raise and
+    catch `AttributeError` with the C parser. The version cannot change here (`YAML.version` is
+    never set, and the C parser does not report ``%YAML`` directives), so it is looked up once.
+    """
+
+    _table = None
+
+    def resolve(self, kind, value, implicit):
+        if kind is ScalarNode and implicit[0]:
+            table = self._table
+            if table is None:
+                table = self._table = self.versioned_resolver
+            resolvers = table.get(value[0] if value else "", []) + table.get(None, [])
+            for tag, regexp in resolvers:
+                if regexp.match(value):
+                    return self._tag(tag)
+            implicit = implicit[1]
+        if self.yaml_path_resolvers:  # pragma: no cover - not used for values
+            return super().resolve(kind, value, implicit)
+        if kind is ScalarNode:
+            return self.DEFAULT_SCALAR_TAG
+        if kind is SequenceNode:
+            return self.DEFAULT_SEQUENCE_TAG
+        if kind is MappingNode:
+            return self.DEFAULT_MAPPING_TAG
+        return None  # pragma: no cover
+
+    _tags: dict = {}
+
+    @classmethod
+    def _tag(cls, suffix):
+        from ruamel.yaml.tag import Tag
+
+        tag = cls._tags.get(suffix)
+        if tag is None:
+            tag = cls._tags[suffix] = Tag(suffix=suffix)
+        return tag
+
+
+def _make_loader() -> YAML:
+    try:  # libyaml (ruamel.yaml.clib) is ten times faster on large values files
+        yaml = YAML(typ="safe", pure=False)
+        yaml.Resolver = _Resolver
+        yaml.load("a: 1")
+        return yaml
+    except Exception:  # noqa: BLE001  # pragma: no cover - depends on the platform's wheels
+        return YAML(typ="safe", pure=True)
+
+
+_SAFE = _make_loader()
 
 
 def load_yaml(text: str) -> object:
@@ -80,7 +132,8 @@ def _load_file(path: Path) -> tuple[dict, str | None]:
         data, problem = load_yaml_checked(text) if text is not None else (None, None)
         if problem:
             problem += ": not read, its values are unknown"
-    result = data if isinstance(data, dict) else {}
+    # Kept as the one shared, read-only copy that every render of the chart reads.
+    result = shared(data) if isinstance(data, dict) else {}
     _FILE_CACHE[str(path)] = (stamp, result, problem)
     return result, problem
 

@@ -1,0 +1,160 @@
+"""Incremental chart model: an edit or a chunk of indexing gives the same results as reading the
+whole chart again, without redoing chart-wide work that the edit leaves alone."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from hook_lsp.analysis.chart import Chart
+from hook_lsp.analysis.project import Project
+from hook_lsp.analysis.references import build, references_of
+from hook_lsp.analysis.resolve import Resolver
+from hook_lsp.analysis.resolve.enrich import HelperLibrary, _define_names
+
+from .test_chart import hook, make_chart
+
+LIFECYCLE = Path(__file__).resolve().parents[1] / "e2e" / "workspace" / "lifecycle"
+
+
+def _orders(chart: Chart) -> dict:
+    return {
+        event: [(e.path, e.name, e.resource.kind, e.weight, e.file_rank) for e in entries]
+        for event, entries in chart._compute_orders().items()
+    }
+
+
+def _cached_orders(chart: Chart) -> dict:
+    return {
+        event: [(e.path, e.name, e.resource.kind, e.weight, e.file_rank) for e in chart.order(event)]
+        for event in _orders(chart)
+    }
+
+
+def test_edit_that_keeps_hooks_gives_the_order_with_the_new_analysis(tmp_path):
+    root = make_chart(
+        tmp_path / "app",
+        "app",
+        {"a.yaml": hook("Job", "a-job", "pre-install"), "b.yaml": hook("ServiceAccount", "b-sa", "pre-install", "-1")},
+    )
+    chart = Chart.load(root)
+    chart.order("pre-install")
+    key = str(root / "templates" / "a.yaml")
+    new = chart.update(key, chart.templates[key].text + "# a comment\n")
+    assert _cached_orders(chart) == _orders(chart)
+    assert [e.template for e in chart.order("pre-install") if e.path == key] == [new]
+    assert all(e.resource in e.template.resources for e in chart.order("pre-install"))
+
+
+def test_edit_that_moves_a_hook_re_sorts(tmp_path):
+    root = make_chart(
+        tmp_path / "app",
+        "app",
+        {"a.yaml": hook("Job", "a-job", "pre-install"), "b.yaml": hook("ServiceAccount", "b-sa", "pre-install")},
+    )
+    chart = Chart.load(root)
+    assert [e.name for e in chart.order("pre-install")] == ["a-job", "b-sa"]
+    key = str(root / "templates" / "a.yaml")
+    chart.update(key, hook("Job", "a-job", "pre-install", "5"))
+    assert [e.name for e in chart.order("pre-install")] == ["b-sa", "a-job"]
+
+
+def test_references_after_an_edit_equal_a_fresh_index(tmp_path):
+    chart = Chart.load(_copy(LIFECYCLE, tmp_path), enrich=Resolver())
+    references_of(chart)
+    key = next(k for k in chart.templates if k.endswith("migrate-sa.yaml"))
+    chart.update(key, chart.templates[key].text.replace("ServiceAccount", "ServiceAccount", 1) + "\n# edit\n")
+    cached, fresh = references_of(chart), build(chart)
+    assert _refs(cached) == _refs(fresh)
+    assert references_of(chart) is cached  # no change since: the same index
+
+
+def test_references_after_a_rename_equal_a_fresh_index(tmp_path):
+    chart = Chart.load(_copy(LIFECYCLE, tmp_path), enrich=Resolver())
+    before = _refs(references_of(chart))
+    key = next(k for k in chart.templates if k.endswith("migrate-sa.yaml"))
+    chart.update(key, chart.templates[key].text.replace("migrate-sa", "renamed-sa"))
+    after = _refs(references_of(chart))
+    assert after == _refs(build(chart)) and after != before
+
+
+def _refs(refs) -> dict:
+    return {
+        "definitions": {k: [s.path for s in v] for k, v in refs.definitions.items()},
+        "uses": {k: [(s.path, r.kind, r.raw) for s, r in v] for k, v in refs.uses.items()},
+        "bindings": {k: [s.path for s in v] for k, v in refs.bindings.items()},
+        "sites": sorted((s.path, s.resource.span.start) for s in refs.sites.values()),
+    }
+
+
+def _copy(src: Path, tmp_path: Path) -> Path:
+    dest = tmp_path / src.name
+    shutil.copytree(src, dest)
+    return dest
+
+
+def test_indexing_in_chunks_equals_reading_at_once(tmp_path):
+    root = _copy(LIFECYCLE, tmp_path)
+    whole = Chart.load(root, enrich=Resolver())
+    opened = str(root / "templates" / "migrate.yaml")
+    chunked = Chart.begin(root, {opened: (root / "templates" / "migrate.yaml").read_text()}, enrich=Resolver())
+    assert list(chunked.templates) == [opened] and not chunked.indexed
+    steps = 0
+    while not chunked.index_more(deadline=0):  # one file per step
+        steps += 1
+    assert steps >= 2 and chunked.indexed
+    assert list(chunked.templates) == list(whole.templates)  # disk order, as read at once
+    for key, analysis in whole.templates.items():
+        other = chunked.templates[key]
+        assert [(a.key, a.text) for r in analysis.resources for a in r.annotations] == [
+            (a.key, a.text) for r in other.resources for a in r.annotations
+        ]
+    assert _orders(chunked) == _orders(whole)
+
+
+def test_project_answers_a_file_before_its_chart_is_indexed(tmp_path):
+    root = _copy(LIFECYCLE, tmp_path)
+    started: list[Chart] = []
+    project = Project(on_new_chart=started.append)
+    path = str(root / "templates" / "migrate.yaml")
+    first = project.check(path, (root / "templates" / "migrate.yaml").read_text())
+    assert first.partial and first.chart is None and len(started) == 1
+    started[0].index_more()
+    full = project.check(path, (root / "templates" / "migrate.yaml").read_text())
+    assert not full.partial and full.chart is started[0]
+    reference = Project().check(path)
+    assert [(v.code, v.span) for v in full.violations] == [(v.code, v.span) for v in reference.violations]
+    # The quick answer is the file's own findings: a subset of the full result.
+    assert {(v.code, v.span) for v in first.violations} <= {(v.code, v.span) for v in full.violations}
+
+
+def test_helper_library_parses_only_what_is_asked_and_the_last_definition_wins():
+    files = [
+        ("a.tpl", '{{- define "x" -}}first{{- end -}}{{ define "only-a" }}a{{ end }}'),
+        ("b.tpl", '{{- define "y" -}}y{{- end -}}'),
+        ("c.tpl", '{{ define "x" }}second{{ end }}'),
+    ]
+    parsed: dict = {}
+    lib = HelperLibrary(files, [_define_names(t) for _, t in files], parsed)
+    assert lib.get("x").path == "c.tpl"
+    assert set(parsed) == {"c.tpl"}  # a.tpl and b.tpl were not needed
+    assert lib.get("only-a").path == "a.tpl" and "missing" not in lib
+    assert set(lib.as_dict()) == {"x", "y", "only-a"} and lib.as_dict()["x"].path == "c.tpl"
+    # A name written with escapes is not indexed: the file is parsed to know.
+    assert _define_names('{{ define "a\\x62" }}{{ end }}') is None
+
+
+def test_a_template_that_changes_values_renders_on_its_own_copy(tmp_path):
+    root = make_chart(
+        tmp_path / "app",
+        "app",
+        {
+            "setter.yaml": '{{- $_ := set .Values "event" "post-install" }}\n'
+            + hook("Job", "setter", "{{ .Values.event }}"),
+            "reader.yaml": hook("Job", "reader", "{{ .Values.event }}"),
+        },
+    )
+    (root / "values.yaml").write_text("event: pre-install\n")
+    chart = Chart.load(root, enrich=Resolver())
+    events = {e.name: e.event for ev in ("pre-install", "post-install") for e in chart.order(ev)}
+    assert events == {"setter": "post-install", "reader": "pre-install"}
