@@ -172,6 +172,7 @@ class Chart:
     #: Files read from disk so far (for progress reports).
     indexed_files: int = 0
     _file_order: list[str] = field(default_factory=list)
+    _dirs: list[Path] | None = None
 
     def __post_init__(self) -> None:
         self.tpl_keys |= {k for k in self.templates if k.endswith(".tpl")}
@@ -257,6 +258,13 @@ class Chart:
         A subchart folder may be a symbolic link (``charts/a -> ..`` makes a cycle): folders are
         identified by their resolved path, and links that leave the chart are not followed.
         """
+        # Listed once per chart model (as its template files are): every publication asks for
+        # the values files of each subchart, and walking hundreds of them costs a keystroke.
+        if self._dirs is None:
+            self._dirs = self._list_chart_dirs()
+        return list(self._dirs)
+
+    def _list_chart_dirs(self) -> list[Path]:
         inside = _Inside(self.root)
         out = [self.root]
         seen = {inside.real}
