@@ -67,17 +67,38 @@ def _yaml_files(root: Path):
             yield Path(dirpath) / name
 
 
+#: Documents read per file, with the (mtime, size) they were read at: every chart of a
+#: repository searches the same files, so each is parsed once per process.
+_DOCUMENTS: dict[str, tuple[tuple[int, int], list]] = {}
+
+
 def _documents(path: Path):
     try:
-        if path.stat().st_size > MAX_BYTES:
-            return
+        st = path.stat()
+    except OSError:
+        return []
+    stamp = (st.st_mtime_ns, st.st_size)
+    hit = _DOCUMENTS.get(str(path))
+    if hit is not None and hit[0] == stamp:
+        return hit[1]
+    docs = list(_read_documents(path, st.st_size))
+    _DOCUMENTS[str(path)] = (stamp, docs)
+    return docs
+
+
+def _read_documents(path: Path, size: int):
+    if size > MAX_BYTES:
+        return
+    try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         return
     if not any(k in text for k in ("Application", "HelmRelease")):
         return
     try:
-        yield from YAML(typ="safe", pure=True).load_all(text)
+        # Documents up to a malformed one are kept, as reading them one by one would.
+        for doc in YAML(typ="safe", pure=True).load_all(text):
+            yield doc
     except (YAMLError, ValueError, RecursionError):
         return
 
