@@ -4,10 +4,11 @@ A file's findings depend on its whole chart (hook order across templates, helper
 the cache works per chart: the key hashes the content of every file the analysis of the chart
 can read (templates and helpers of the chart and its subcharts, helper charts it depends on,
 ``Chart.yaml`` and values files, user ``--values`` files), the effective settings (Helm version,
-rule levels, project files already applied), hook-lsp's version, the rule registry, and the
-ShellCheck binary. When nothing of that changed, the chart's files are reported from the cache
-without being analysed; any change re-analyses the whole chart. A file outside any chart is
-keyed by its own content.
+rule levels, project files already applied), hook-lsp's version, the rule registry, the optional
+parts that can run here (parsers, ShellCheck) and the ShellCheck binary. When nothing of that
+changed, the chart's files are reported from the cache without being analysed; any change
+re-analyses the whole chart. A file outside any chart is keyed by its own content. Runs that use
+Helm's own render are not cached.
 
 The cache lives in ``$HOOK_LSP_CACHE_DIR``, else ``$XDG_CACHE_HOME/hook-lsp``, else
 ``~/.cache/hook-lsp``; `check --no-cache` neither reads nor writes it. An unreadable or
@@ -41,6 +42,13 @@ def _registry_signature() -> str:
     from .analysis.rules.registry import REGISTRY
 
     return ";".join(f"{r.code}:{r.name}:{r.severity}" for r in (REGISTRY[c] for c in sorted(REGISTRY)))
+
+
+def _parts_signature() -> str:
+    """Which optional parts (parsers, ShellCheck) can run here: rules depend on them."""
+    from .analysis.parts import parts
+
+    return ";".join(f"{p.key}:{p.active}:{p.version}" for p in parts())
 
 
 def _shellcheck_signature(config) -> str:
@@ -106,7 +114,10 @@ class CheckCache:
         key = self._keys.get(where)
         if key is None:
             h = hashlib.blake2b(digest_size=20)
-            fixed = [__version__, _registry_signature(), _shellcheck_signature(config), repr(config), str(FORMAT)]
+            fixed = [
+                __version__, _registry_signature(), _parts_signature(), _shellcheck_signature(config), repr(config),
+                str(FORMAT),
+            ]
             h.update("\0".join(fixed).encode())
             _digest_files(h, [Path(v) for v in self.values_files])
             _digest_files(h, _chart_inputs(root) if root is not None else [path])
