@@ -308,10 +308,11 @@ def _check(args) -> int:
             failed.append(f"{f}: cannot read file: symbolic link loop")
             findings.append(Finding(str(f), 1, 1, 1, 1, "error", "", "", "not analysed: symbolic link loop", False))
             continue
-        chart = project.chart_for(resolved)
-        if chart is not None and chart.root in render_errors:
-            skipped += 1
-            continue  # Helm refused the chart: reported once below
+        if render_errors:
+            chart = project.chart_for(resolved)
+            if chart is not None and chart.root in render_errors:
+                skipped += 1
+                continue  # Helm refused the chart: reported once below
         shown = _shown(resolved, cwd, f)
         key = None
         known_errors = set(project.config_errors)
