@@ -221,7 +221,8 @@ def report_block() -> str:
         "| --- | ---: | ---: | ---: | ---: |",
     ]
     for code, (t, n) in table.items():
-        lines.append(f"| {code} | {n} | {t} | {n - t} | {_pct(t, n)} |")
+        label = code or "file not read (no rule)"  # e.g. a values file Helm would refuse
+        lines.append(f"| {label} | {n} | {t} | {n - t} | {_pct(t, n)} |")
     with FIXED.open(encoding="utf-8") as fh:
         fixed = list(csv.DictReader(fh, delimiter="\t"))
     per_rule = Counter(r["code"] for r in fixed)

@@ -71,7 +71,11 @@ def test_check_runs_over_whole_corpus_as_json():
         text=True,
         timeout=300,
     )
-    assert proc.returncode == 0, proc.stderr
+    # One source chart keeps a build-time placeholder (`tag: %TAG%`) in values.yaml: Helm refuses
+    # that file, so its values are unknown and `check` says the analysis is incomplete (exit 2).
+    unread = [line for line in proc.stderr.splitlines() if line.strip()]
+    assert proc.returncode == 2 and len(unread) == 1, proc.stderr
+    assert "rancher-backup/values.yaml: not valid YAML (line 3" in unread[0]
     assert "Traceback" not in proc.stderr
     findings = json.loads(proc.stdout)
     assert isinstance(findings, list)

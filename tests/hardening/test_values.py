@@ -1,4 +1,5 @@
-"""Values files Helm refuses or hook-lsp does not read: alias bombs, self-aliases, huge files."""
+"""Values files Helm refuses or hook-lsp does not read: alias bombs, self-aliases, huge files,
+broken YAML."""
 
 from __future__ import annotations
 
@@ -67,6 +68,24 @@ def test_values_file_over_the_size_limit_is_reported(tmp_path):
     assert proc.returncode == 2
     assert "values.yaml" in proc.stderr and "larger than 4 MiB" in proc.stderr
     assert "HK104" not in proc.stdout
+
+
+def test_values_file_that_does_not_parse_is_reported_not_read_as_empty(tmp_path):
+    broken = "hook: pre-install\njob:\n  name: x\n   bad: [\n"
+    root = write_chart(tmp_path / "app", {"job.yaml": job("{{ .Values.hook }}")}, values=broken)
+    proc = run_cli("check", str(root), "--no-cache")
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert "values.yaml" in proc.stderr and "not valid YAML (line 4:" in proc.stderr
+    assert "HK104" not in proc.stdout and "Traceback" not in proc.stderr  # unknown, not "empty"
+
+
+def test_duplicate_keys_and_empty_values_files_are_not_reported(tmp_path):
+    from hook_lsp.analysis.resolve.values import syntax_problem
+
+    assert syntax_problem("a: 1\na: 2\n") is None  # YAML readers disagree; values stay unknown
+    root = write_chart(tmp_path / "app", {"job.yaml": job("pre-install")}, values="# nothing here\n")
+    proc = run_cli("check", str(root), "--no-cache", "--fail-on", "never")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
 def test_server_publishes_the_problem_on_the_values_file(tmp_path):

@@ -98,6 +98,24 @@ def load_yaml_checked(text: str) -> tuple[object, str | None]:
         return None, None
 
 
+def syntax_problem(text: str) -> str | None:
+    """Why a YAML text does not parse, said as a problem of the file (None when it parses).
+
+    Duplicate keys are left out: YAML readers disagree on them, and hook-lsp only says what it
+    knows; the file's values stay unknown either way.
+    """
+    try:
+        _SAFE.load(text)
+    except Exception as exc:  # noqa: BLE001 - every parser error becomes a message
+        if type(exc).__name__ == "DuplicateKeyError":
+            return None
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}: " if mark is not None else ""
+        what = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        return f"not valid YAML ({where}{what}): not read, its values are unknown"
+    return None
+
+
 #: Parsed files by path, with the (mtime, size) they were read at, and why a file was refused.
 #: Umbrella charts read the same large values files once per subchart; the data is shared, so
 #: callers must not mutate it.
@@ -132,6 +150,8 @@ def _load_file(path: Path) -> tuple[dict, str | None]:
         data, problem = load_yaml_checked(text) if text is not None else (None, None)
         if problem:
             problem += ": not read, its values are unknown"
+        elif data is None and text is not None and text.strip():
+            problem = syntax_problem(text)
     # Kept as the one shared, read-only copy that every render of the chart reads.
     result = shared(data) if isinstance(data, dict) else {}
     _FILE_CACHE[str(path)] = (stamp, result, problem)
