@@ -16,7 +16,7 @@ from .conftest import accept_registrations, diagnostics_for, open_doc
 async def configured(lsp_client: LanguageClient):
     """A client that answers workspace/configuration with HK101 downgraded and a debounce."""
     accept_registrations(lsp_client)
-    lsp_client.set_configuration({"hookLsp": {"rules": {"HK101": "warning"}, "debounceMs": 30}})
+    lsp_client.set_configuration({"hookLsp": {"rules": {"HK101": "warning"}, "debounceMs": 400}})
     await lsp_client.initialize_session(types.InitializeParams(capabilities=client_capabilities("neovim")))
     yield
     await lsp_client.shutdown_session()
