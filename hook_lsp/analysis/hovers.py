@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator
 
 from ..knowledge import annotations as A
 from ..knowledge import guide
@@ -235,24 +236,27 @@ def single_file_chart(analysis: TemplateAnalysis) -> Chart:
     return Chart(root=Path(path).parent, name="", templates={path: analysis}, render_paths={path: path})
 
 
+def _places(resource: Resource, chart: Chart) -> Iterator[tuple[str, list, int]]:
+    """``(event, that event's hooks in order, this hook's index)`` for each event of the hook."""
+    for event in dict.fromkeys(resource.hook.events if resource.hook else []):
+        entries = chart.order(event)
+        index = next((i for i, e in enumerate(entries) if e.resource is resource), None)
+        if index is not None:
+            yield event, entries, index
+
+
 def position_lines(resource: Resource, chart: Chart) -> list[str]:
     """One line per distinct position, e.g. "3rd of 5 `pre-upgrade` hooks, after `x` (-5), before `y` (10)";
     events where the hook has the same place and neighbours share a line."""
     places: dict[tuple, list[str]] = {}
-    for event in resource.hook.events if resource.hook else []:
-        entries = chart.order(event)
-        index = next((i for i, e in enumerate(entries) if e.resource is resource), None)
-        if index is None:
-            continue
+    for event, entries, index in _places(resource, chart):
         me = entries[index]
         neighbours = []
         if index > 0:
             neighbours.append(_neighbour(chart, entries[index - 1], me, after=True))
         if index + 1 < len(entries):
             neighbours.append(_neighbour(chart, me, entries[index + 1], after=False))
-        events = places.setdefault((index, len(entries), tuple(neighbours)), [])
-        if event not in events:
-            events.append(event)
+        places.setdefault((index, len(entries), tuple(neighbours)), []).append(event)
     out = []
     for (index, count, neighbours), events in places.items():
         names = W.EVENTS_SEPARATOR.join(f"`{e}`" for e in events)
@@ -269,11 +273,7 @@ def _name_lines(resource: Resource, chart: Chart) -> list[str]:
     place is not certain."""
     from .timeline import uncertainty
 
-    for event in dict.fromkeys(resource.hook.events if resource.hook else []):
-        entries = chart.order(event)
-        index = next((i for i, e in enumerate(entries) if e.resource is resource), None)
-        if index is None:
-            continue
+    for event, entries, index in _places(resource, chart):
         me = entries[index]
         out = []
         if not me.name_known:

@@ -63,6 +63,8 @@ DEPLOYERS: dict[str, Deployer] = {
             "HK112": "Argo CD never reads `helm.sh/hook-output-log-policy` (it prints no hook logs)",
             "HK113": "Argo CD never reads `helm.sh/hook-output-log-policy` (it prints no hook logs)",
             "HK114": "Argo CD reads `helm.sh/resource-policy: keep` when the Application is deleted, hooks included",
+            # gitops-engine `sync_context.go` (v3.5.1): a hook's result is `getOperationPhase`, the
+            # health of the live object of any kind (a Progressing Deployment keeps it running).
             "HK220": "Argo CD waits for a hook of any kind to be healthy before the next wave, and by default re-creates it on every sync",
         },
         notes=(

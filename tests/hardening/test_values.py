@@ -80,9 +80,9 @@ def test_values_file_that_does_not_parse_is_reported_not_read_as_empty(tmp_path)
 
 
 def test_duplicate_keys_and_empty_values_files_are_not_reported(tmp_path):
-    from hook_lsp.analysis.resolve.values import syntax_problem
+    from hook_lsp.analysis.resolve.values import _read
 
-    assert syntax_problem("a: 1\na: 2\n") is None  # YAML readers disagree; values stay unknown
+    assert _read("a: 1\na: 2\n")[1:] == (None, None)  # YAML readers disagree; values stay unknown
     root = write_chart(tmp_path / "app", {"job.yaml": job("pre-install")}, values="# nothing here\n")
     proc = run_cli("check", str(root), "--no-cache", "--fail-on", "never")
     assert proc.returncode == 0, proc.stdout + proc.stderr

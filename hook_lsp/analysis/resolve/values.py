@@ -86,34 +86,31 @@ def load_yaml_checked(text: str) -> tuple[object, str | None]:
     """The data of a YAML document and, when Helm refuses it, why (data None).
 
     Aliases are counted on the composed graph before anything is built or copied (see
-    `aliases`); a document that does not parse is None without a reason, as before.
+    `aliases`); a document that does not parse is None without a reason (see `_read`).
+    """
+    data, problem, _ = _read(text)
+    return data, problem
+
+
+def _read(text: str) -> tuple[object, str | None, str | None]:
+    """``(data, why Helm refuses it, why it does not parse)``; data is None in both cases.
+
+    The parse failure is said as a problem of the file; duplicate keys are left out of it: YAML
+    readers disagree on them, and hook-lsp only says what it knows (the values stay unknown).
     """
     try:
         if "*" in text and "&" in text:
             problem = alias_problem(_SAFE.compose(text))
             if problem:
-                return None, problem
-        return _SAFE.load(text), None
-    except Exception:  # noqa: BLE001 - any malformed values file degrades to "unknown"
-        return None, None
-
-
-def syntax_problem(text: str) -> str | None:
-    """Why a YAML text does not parse, said as a problem of the file (None when it parses).
-
-    Duplicate keys are left out: YAML readers disagree on them, and hook-lsp only says what it
-    knows; the file's values stay unknown either way.
-    """
-    try:
-        _SAFE.load(text)
-    except Exception as exc:  # noqa: BLE001 - every parser error becomes a message
+                return None, problem, None
+        return _SAFE.load(text), None, None
+    except Exception as exc:  # noqa: BLE001 - any malformed values file degrades to "unknown"
         if type(exc).__name__ == "DuplicateKeyError":
-            return None
+            return None, None, None
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}: " if mark is not None else ""
         what = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        return f"not valid YAML ({where}{what}): not read, its values are unknown"
-    return None
+        return None, None, f"not valid YAML ({where}{what})"
 
 
 #: Parsed files by path, with the (mtime, size) they were read at, and why a file was refused.
@@ -147,11 +144,10 @@ def _load_file(path: Path) -> tuple[dict, str | None]:
         problem = f"larger than {MAX_TEMPLATE_BYTES // (1024 * 1024)} MiB: not read, its values are unknown"
     else:
         text = read_text(path)
-        data, problem = load_yaml_checked(text) if text is not None else (None, None)
+        data, refused, broken = _read(text) if text is not None else (None, None, None)
+        problem = refused or broken
         if problem:
             problem += ": not read, its values are unknown"
-        elif data is None and text is not None and text.strip():
-            problem = syntax_problem(text)
     # Kept as the one shared, read-only copy that every render of the chart reads.
     result = shared(data) if isinstance(data, dict) else {}
     _FILE_CACHE[str(path)] = (stamp, result, problem)
