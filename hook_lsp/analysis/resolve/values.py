@@ -19,7 +19,8 @@ from ruamel.yaml.resolver import VersionedResolver
 
 from ..chart import MAX_TEMPLATE_BYTES, read_text
 from .aliases import alias_problem
-from .shared import shared
+from .shared import SharedDict, shared
+from .yaml_data import Unusual, build, fast_path_available
 
 
 class _Resolver(VersionedResolver):
@@ -75,6 +76,8 @@ def _make_loader() -> YAML:
 
 
 _SAFE = _make_loader()
+#: libyaml composes and types the nodes; `yaml_data.build` makes the data (ruamel otherwise).
+_FAST = fast_path_available(_SAFE)
 
 
 def load_yaml(text: str) -> object:
@@ -92,15 +95,28 @@ def load_yaml_checked(text: str) -> tuple[object, str | None]:
     return data, problem
 
 
-def _read(text: str) -> tuple[object, str | None, str | None]:
+def _read(text: str, mapping: type = dict) -> tuple[object, str | None, str | None]:
     """``(data, why Helm refuses it, why it does not parse)``; data is None in both cases.
 
     The parse failure is said as a problem of the file; duplicate keys are left out of it: YAML
     readers disagree on them, and hook-lsp only says what it knows (the values stay unknown).
+    Maps come out as ``mapping`` where the fast path builds them (callers that need a given
+    type convert anyway).
     """
     try:
+        node = None
+        if _FAST:
+            node = _SAFE.compose(text)
+            if node is None:
+                return None, None, None  # an empty document
+            # Anything unusual (aliases of maps or lists, tags, merge keys, duplicate keys)
+            # goes to the alias check and ruamel's constructor below.
+            try:
+                return build(node, mapping), None, None
+            except (Unusual, RecursionError):
+                pass
         if "*" in text and "&" in text:
-            problem = alias_problem(_SAFE.compose(text))
+            problem = alias_problem(node if node is not None else _SAFE.compose(text))
             if problem:
                 return None, problem, None
         return _SAFE.load(text), None, None
@@ -144,7 +160,7 @@ def _load_file(path: Path) -> tuple[dict, str | None]:
         problem = f"larger than {MAX_TEMPLATE_BYTES // (1024 * 1024)} MiB: not read, its values are unknown"
     else:
         text = read_text(path)
-        data, refused, broken = _read(text) if text is not None else (None, None, None)
+        data, refused, broken = _read(text, SharedDict) if text is not None else (None, None, None)
         problem = refused or broken
         if problem:
             problem += ": not read, its values are unknown"
