@@ -120,6 +120,11 @@ class MaskedTemplate:
         return False
 
 
+#: What can end an action or hide a ``}}``: the delimiters and the openings of strings.
+_SCAN = re.compile(r'\}\}|\{\{|["`]')
+_STRING_BODY = re.compile(r'(?:[^"\\\n]|\\[\s\S])*')
+
+
 def _scan_action_end(text: str, start: int) -> tuple[int, bool]:
     """Return the offset just past the ``}}`` closing the action opened at ``start``.
 
@@ -144,30 +149,26 @@ def _scan_action_end(text: str, start: int) -> tuple[int, bool]:
         if text.startswith("}}", k):
             return k + 2, True
         i = k
-    while i < n:
-        c = text[i]
-        if c == "}" and text.startswith("}}", i):
-            return i + 2, True
-        if c == '"':
-            i += 1
-            while i < n and text[i] != '"':
-                if text[i] == "\\":
-                    i += 1
-                elif text[i] == "\n":
-                    break  # Go strings cannot span lines: a half-typed string.
-                i += 1
-            i += 1
-            continue
-        if c == "`":
-            close = text.find("`", i + 1)
-            if close == -1:
-                return _line_end(text, start), False
-            i = close + 1
-            continue
-        if c == "{" and text.startswith("{{", i):
+    scan = _SCAN.search
+    while True:
+        m = scan(text, i)
+        if m is None:
+            break
+        c = m.group()
+        if c == "}}":
+            return m.end(), True
+        if c == "{{":
             # A new action opens before this one closed: this one is half-typed.
             return _line_end(text, start), False
-        i += 1
+        if c == '"':
+            # To the closing quote; a newline ends it too (Go strings cannot span lines: a
+            # half-typed string), and a backslash escapes whatever follows it.
+            i = _STRING_BODY.match(text, m.end()).end() + 1
+            continue
+        close = text.find("`", m.end())
+        if close == -1:
+            return _line_end(text, start), False
+        i = close + 1
     return _line_end(text, start), False
 
 
@@ -216,16 +217,23 @@ def find_actions(source: str) -> list[Action]:
     return actions
 
 
+_NOT_BREAK = re.compile(r"[^\r\n]")
+
+
+def _blanked(part: str, ch: str) -> str:
+    """``part`` with every character but line breaks replaced by ``ch``."""
+    if "\r" in part:
+        return _NOT_BREAK.sub(ch, part)
+    return "\n".join(ch * len(line) for line in part.split("\n"))
+
+
 def _blank(buf: list[str], start: int, end: int, source: str) -> None:
-    for k in range(start, end):
-        ch = source[k]
-        buf[k] = ch if ch in "\r\n" else " "
+    # Slice assignment: one C-level copy per action instead of a Python step per character.
+    buf[start:end] = _blanked(source[start:end], " ")
 
 
 def _fill(buf: list[str], start: int, end: int, source: str) -> None:
-    for k in range(start, end):
-        ch = source[k]
-        buf[k] = ch if ch in "\r\n" else FILL
+    buf[start:end] = _blanked(source[start:end], FILL)
 
 
 def _ends_with_indenter(body: str) -> bool:
@@ -372,7 +380,12 @@ def _block_scalar_lines(source: str, actions: list[Action]):
                 continue
             regions.append((start, pos))
             opener_indent = -1
-        if stripped and not stripped.startswith("#") and _BLOCK_SCALAR_OPEN.search(_without_actions(line)):
+        if (
+            ("|" in line or ">" in line)
+            and stripped
+            and not stripped.startswith("#")
+            and _BLOCK_SCALAR_OPEN.search(_without_actions(line))
+        ):
             opener_indent = indent
             start = pos + len(line) + 1
         pos += len(line) + 1
