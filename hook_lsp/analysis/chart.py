@@ -22,7 +22,7 @@ from typing import Callable, Iterable, Iterator
 
 from ..knowledge.annotations import EVENT_NAMES
 from ..knowledge.kinds import kind_rank
-from .hook_model import Resource, TemplateAnalysis, analyse_template
+from .hook_model import DeferredAnalysis, Resource, TemplateAnalysis, analyse_template
 from .profile import HELM, Profile
 
 TEMPLATE_SUFFIXES = (".yaml", ".yml", ".tpl", ".json", ".txt")
@@ -303,7 +303,8 @@ class Chart:
         old = self.templates.get(key)
         if key.endswith(".tpl") and (old is None or old.text != text):
             self.helpers_generation += 1
-        analysis = analyse_template(text, key)
+        # Partials are analysed when first used (chart-wide views read manifests only).
+        analysis = DeferredAnalysis(key, text) if os.path.basename(key).startswith("_") else analyse_template(text, key)
         if self.enrich is not None:
             self.enrich(analysis, self)
         self.templates[key] = analysis

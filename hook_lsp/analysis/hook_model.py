@@ -506,9 +506,37 @@ def _line_end(text: str, offset: int) -> int:
 
 def analyse_template(text: str, path: str = "") -> TemplateAnalysis:
     """Parse one template and extract its resources; never raises on bad input."""
+    masked, index, documents, resources = _analyse(text)
+    return TemplateAnalysis(path, text, masked, index, documents, resources)
+
+
+def _analyse(text: str) -> tuple[MaskedTemplate, LineIndex, list[Document], list[Resource]]:
     masked = mask(text)
     index = LineIndex(text)
     documents = parse_documents(masked.text, index)
     extractor = _Extractor(text, masked)
-    resources = [extractor.resource(doc) for doc in documents]
-    return TemplateAnalysis(path, text, masked, index, documents, resources)
+    return masked, index, documents, [extractor.resource(doc) for doc in documents]
+
+
+class DeferredAnalysis(TemplateAnalysis):
+    """A template analysed on first use of anything but its path and text.
+
+    Partials (``_*.tpl``) are most of the text of a large chart (bitnami's `common` alone is a
+    few hundred KB per copy), yet Helm never outputs them and chart-wide views read only
+    manifests: their text serves helper lookups, and the analysis itself is needed only when
+    one is opened in the editor.
+    """
+
+    _LAZY = frozenset({"masked", "index", "documents", "resources"})
+
+    def __init__(self, path: str, text: str) -> None:  # noqa: D107 - the fields come later
+        self.path = path
+        self.text = text
+        self.failures = []
+
+    def __getattr__(self, name: str):
+        # Called only for attributes not set yet: the four analysed fields.
+        if name not in DeferredAnalysis._LAZY:
+            raise AttributeError(name)
+        self.masked, self.index, self.documents, self.resources = _analyse(self.text)
+        return getattr(self, name)

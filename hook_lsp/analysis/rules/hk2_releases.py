@@ -44,7 +44,8 @@ def _release_scoped_names(chart: Chart | None, template: TemplateAnalysis) -> bo
     """True when some regular (non-hook) resource of the chart has a release-scoped name: the
     chart is made to be installed more than once per namespace. (When its regular resources have
     fixed names too, a second release fails on them before any hook matters.)"""
-    templates = chart.templates.values() if chart is not None else (template,)
+    # Manifests only: Helm never outputs a partial (`_*.tpl`).
+    templates = chart.manifest_templates() if chart is not None else (template,)
     for analysis in templates:
         for res in analysis.resources:
             if res.hook is not None or res.name_node is None:

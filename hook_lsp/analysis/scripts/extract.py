@@ -275,7 +275,8 @@ def _configmaps(chart) -> dict[str, list[tuple[TemplateAnalysis, Resource]]]:
     if hit is None or hit[0]() is not chart:
         weakref.finalize(chart, _CONFIGMAPS.pop, id(chart), None)
     index: dict[str, list[tuple[TemplateAnalysis, Resource]]] = {}
-    for template in chart.templates.values():
+    # Manifests only: a ConfigMap in a partial (`_*.tpl`) is never output.
+    for template in chart.manifest_templates():
         for res in template.resources:
             if res.kind == "ConfigMap" and res.name_raw is not None:
                 index.setdefault(res.name_raw, []).append((template, res))
