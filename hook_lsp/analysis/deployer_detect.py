@@ -11,7 +11,9 @@ data; nothing is executed and nothing leaves the machine.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from ruamel.yaml import YAML
@@ -86,6 +88,20 @@ def _documents(path: Path):
     return docs
 
 
+#: A `kind` key (block, flow or JSON style) naming one of the kinds `_matches` looks for.
+_KIND = re.compile(r"""kind["']?\s*:\s*["']?(?:Application|ApplicationSet|HelmRelease)\b""")
+
+
+@lru_cache(maxsize=1)
+def _loader() -> YAML:
+    try:  # libyaml when available: repositories hold large YAML files
+        yaml = YAML(typ="safe", pure=False)
+        yaml.load("a: 1")
+        return yaml
+    except Exception:  # noqa: BLE001  # pragma: no cover - depends on the platform's wheels
+        return YAML(typ="safe", pure=True)
+
+
 def _read_documents(path: Path, size: int):
     if size > MAX_BYTES:
         return
@@ -93,11 +109,13 @@ def _read_documents(path: Path, size: int):
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         return
-    if not any(k in text for k in ("Application", "HelmRelease")):
+    # Only documents of these kinds and API groups can match (`_matches`): other YAML files
+    # (values files that mention them in comments or examples) are not parsed at all.
+    if not any(k in text for k in ("argoproj.io/", "helm.toolkit.fluxcd.io/")) or not _KIND.search(text):
         return
     try:
         # Documents up to a malformed one are kept, as reading them one by one would.
-        for doc in YAML(typ="safe", pure=True).load_all(text):
+        for doc in _loader().load_all(text):
             yield doc
     except (YAMLError, ValueError, RecursionError):
         return
