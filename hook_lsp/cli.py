@@ -61,6 +61,8 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--ignore", metavar="CODES", help="turn these rules off (comma-separated codes or names)")
     _values_args(c)
     c.add_argument("--strict", action="store_true", help="exit 2 when a part of the analysis cannot run here (see `hook-lsp doctor`)")
+    c.add_argument("--jobs", "-j", type=_jobs, metavar="N",
+                   help="worker processes (default: one per core, up to 4, on Linux when there are several charts)")
     c.add_argument("--no-cache", action="store_true",
                    help="analyse every chart again (by default charts whose files did not change are reported from the cache)")
 
@@ -205,6 +207,7 @@ def _serve(args) -> int:
 def collect(paths: list[str]) -> list[Path]:
     """Template files named or found below the given folders, in a stable order."""
     from .analysis.chart import is_template_file
+    from .check_run import resolved
 
     files: list[Path] = []
     for raw in paths:
@@ -216,27 +219,17 @@ def collect(paths: list[str]) -> list[Path]:
                 dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and d != "node_modules")
                 for fn in sorted(filenames):
                     f = Path(dirpath) / fn
-                    if is_template_file(_resolved(f) or f):
+                    if is_template_file(resolved(f) or f):
                         files.append(f)
         else:
             raise UsageError(f"{raw}: no such file or folder")
     return files
 
 
-def _resolved(path: Path) -> Path | None:
-    """The real path, or None for a symbolic-link loop (reported as an I/O error)."""
-    try:
-        return path.resolve()
-    except (OSError, RuntimeError):  # RuntimeError: "Symlink loop" (Python < 3.13)
-        return None
-
-
-def _shown(path: Path, cwd: Path, given: Path | None = None) -> str:
-    """A path as reported: relative to the working folder when below it."""
-    try:
-        return str(path.relative_to(cwd))
-    except ValueError:
-        return str(given or path)
+def _jobs(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"--jobs wants a whole number of at least 1, not {value!r}")
+    return int(value)
 
 
 DEPLOYER_HELP = "who runs the hooks: helm (default), argocd, flux or fleet, optionally name@version (argocd@3.5)"
@@ -267,8 +260,9 @@ def _config_at(project, path: Path):
 def _check(args) -> int:
     from .analysis.config import AnalysisConfig
     from .analysis.rules.registry import REGISTRY, Severity, rules_by_name
+    from .check_run import Job, jobs_for, run, shown
     from .reporting import json_format, text
-    from .reporting.findings import Finding, findings_of
+    from .reporting.findings import Finding
 
     rules: dict[str, str] = {}
     known = set(REGISTRY) | set(rules_by_name())
@@ -285,81 +279,34 @@ def _check(args) -> int:
         rules[code.strip()] = "off"
     base = AnalysisConfig(helm_version=args.helm_version or "4", rules=rules)
     project, render_errors = _project(args, base)
-    values_files = list(project.values_files)
     files = collect(args.paths)
-    findings = []
     cwd = Path.cwd()
     progress = _Progress(len(files))
-    cache = None
-    # Helm's own render (render mode) is not part of the cache key: such runs are not cached.
-    if not args.no_cache and project.resolver_for is None:
-        from .check_cache import CheckCache, cache_dir
-
-        cache = CheckCache(cache_dir(), values_files)
-    replayed: list[str] = []
-    failed: list[str] = []
-    skipped = 0
-    #: Chart (or lone file) of each checked file, in order of first appearance, with its cache key.
-    scopes: dict[Path, str | None] = {}
-    for f in files:
-        progress.tick()
-        resolved = _resolved(f)
-        if resolved is None:
-            failed.append(f"{f}: cannot read file: symbolic link loop")
-            findings.append(Finding(str(f), 1, 1, 1, 1, "error", "", "", "not analysed: symbolic link loop", False))
-            continue
-        if render_errors:
-            chart = project.chart_for(resolved)
-            if chart is not None and chart.root in render_errors:
-                skipped += 1
-                continue  # Helm refused the chart: reported once below
-        shown = _shown(resolved, cwd, f)
-        key = None
-        known_errors = set(project.config_errors)
-        if cache is not None:
-            key = cache.key_for(resolved, _config_at(project, resolved))
-            scopes.setdefault(cache.scope_of(resolved), key)
-            hit = cache.lookup(key, str(resolved))
-            if hit is not None:
-                findings.extend(Finding.from_json(shown, item) for item in hit[0])
-                replayed.extend(e for e in hit[1] if e not in replayed)
-                continue
-        result = project.check(str(resolved))
-        found = findings_of(result, shown)
-        findings.extend(found)
-        if result.error:
-            failed.append(f"{shown}: {result.error}")
-        elif cache is not None:  # a file not fully analysed is analysed again next time
-            errors = [e for e in project.config_errors if e not in known_errors]
-            cache.store(key, str(resolved), [x.as_json() for x in found], errors)
+    # Render mode (Helm's engine, one chart at a time) and small runs stay in this process.
+    jobs = 1 if project.resolver_for is not None else jobs_for(args.jobs, files)
+    job = Job(
+        project_factory=lambda: (project, render_errors),
+        use_cache=not args.no_cache,
+        values_files=list(project.values_files),
+        cwd=cwd,
+        profile_note=_profile_note,
+        config_at=_config_at,
+        progress=progress.tick,
+    )
+    outcome = run(job, files, jobs)
     progress.done()
-    for message in replayed:
-        if message not in project.config_errors:
-            project.config_errors.append(message)
+    findings = [x for i in range(len(files)) for x in outcome.findings.get(i, ())]
+    failed = [m for i in range(len(files)) for m in outcome.failed.get(i, ())]
     notes = []
-    # Values files Helm would refuse, and deployer notes, per chart: computed for the charts
-    # analysed now, replayed from the cache for the others, in the order the charts came.
-    loaded = {Path(root): chart for root, chart in project.charts.items()}
-    for root in [*scopes, *(r for r in loaded if r not in scopes)]:
-        chart = loaded.get(root)
-        if chart is not None:
-            problems = [(str(path), problem) for path, problem in project.values_problems(chart)]
-            note = _profile_note(chart)
-            if cache is not None and scopes.get(root):
-                cache.store_chart(scopes[root], problems, note)
-        elif cache is not None and scopes.get(root):
-            problems, note = cache.chart_info(scopes[root])
-        else:
-            continue
-        for path, problem in problems:
-            shown = _shown(Path(path), cwd)
-            failed.append(f"{shown}: {problem}")
-            findings.append(Finding(shown, 1, 1, 1, 1, "error", "", "", problem, False))
-        if note:
-            notes.append(note)
-    if cache is not None:
-        cache.save()
-    for message in project.config_errors:
+    for info in outcome.charts:
+        for path, problem in info.problems:
+            where = shown(Path(path), cwd)
+            failed.append(f"{where}: {problem}")
+            findings.append(Finding(where, 1, 1, 1, 1, "error", "", "", problem, False))
+        if info.note:
+            notes.append(info.note)
+    skipped = outcome.skipped
+    for message in outcome.config_errors:
         print(f"hook-lsp: {message}", file=sys.stderr)
     for message in failed:
         print(f"hook-lsp: {message}", file=sys.stderr)
