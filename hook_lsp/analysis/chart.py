@@ -221,7 +221,7 @@ class Chart:
             if key not in self.templates:
                 text = read_text(path)
                 if text is not None:
-                    self._put(key, text)
+                    self._put(key, text, from_disk=True)
                     self.indexed_files += 1
             if deadline is not None and time.perf_counter() >= deadline:
                 return False
@@ -299,9 +299,12 @@ class Chart:
         rel = path.relative_to(self.root)
         return "/".join((self.name, *rel.parts))
 
-    def _put(self, key: str, text: str) -> TemplateAnalysis:
+    def _put(self, key: str, text: str, from_disk: bool = False) -> TemplateAnalysis:
         old = self.templates.get(key)
-        if key.endswith(".tpl") and (old is None or old.text != text):
+        # Helper libraries read `.tpl` files from disk and open buffers over them: a file just
+        # read from disk changes nothing they see (indexing would otherwise rebuild them after
+        # every helper file it reads).
+        if key.endswith(".tpl") and not (from_disk and old is None) and (old is None or old.text != text):
             self.helpers_generation += 1
         # Partials are analysed when first used (chart-wide views read manifests only).
         analysis = DeferredAnalysis(key, text) if os.path.basename(key).startswith("_") else analyse_template(text, key)

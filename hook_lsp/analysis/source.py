@@ -95,6 +95,12 @@ class LineIndex:
         """Offset of 0-based (line, column); clamps past-the-end values to the line's end."""
         if line < 0:
             return 0
-        if line >= len(self._starts):
+        starts = self._starts
+        if line >= len(starts):
             return len(self.text)
-        return min(self._starts[line] + max(column, 0), self.line_end(line))
+        at = starts[line] + max(column, 0)
+        # Most positions lie well inside their line: the line's end is needed only near it
+        # (this runs for every YAML node of every template).
+        if line + 1 < len(starts) and at < starts[line + 1] - 2:
+            return at
+        return min(at, self.line_end(line))

@@ -27,18 +27,21 @@ class _Resolver(VersionedResolver):
     """ruamel's YAML 1.2 resolver, typing scalars the same way, minus its per-scalar overhead.
 
     ruamel looks up the YAML version twice per scalar, through attribute lookups that raise and
-    catch `AttributeError` with the C parser. The version cannot change here (`YAML.version` is
-    never set, and the C parser does not report ``%YAML`` directives), so it is looked up once.
+    catch `AttributeError` with the C parser, and joins two lists of patterns per scalar. The
+    version cannot change here (`YAML.version` is never set, and the C parser does not report
+    ``%YAML`` directives), so the patterns for each first character are looked up once.
     """
 
-    _table = None
+    #: First character of a plain scalar -> the (tag, pattern) pairs that may type it.
+    _by_first: dict = {}
 
     def resolve(self, kind, value, implicit):
         if kind is ScalarNode and implicit[0]:
-            table = self._table
-            if table is None:
-                table = self._table = self.versioned_resolver
-            resolvers = table.get(value[0] if value else "", []) + table.get(None, [])
+            first = value[0] if value else ""
+            resolvers = self._by_first.get(first)
+            if resolvers is None:
+                table = self.versioned_resolver
+                resolvers = self._by_first[first] = table.get(first, []) + table.get(None, [])
             for tag, regexp in resolvers:
                 if regexp.match(value):
                     return self._tag(tag)
