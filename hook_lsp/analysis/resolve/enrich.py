@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 import re
 import time
-from collections import ChainMap
+from collections import ChainMap, OrderedDict
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -238,6 +238,8 @@ class _Library:
 
 
 _PARSED_HELPERS: dict[str, tuple[int, dict[str, Define]]] = {}
+#: Template parses a `Resolver` keeps (see `Resolver._parsed_templates`).
+PARSES_KEPT = 64
 _HELPER_NAMES: dict[str, tuple[int, frozenset[str] | None]] = {}
 
 
@@ -268,8 +270,10 @@ class Resolver:
         #: Resolved ``metadata.name``/``namespace`` per template: (input key, defines, values,
         #: names, whether the release-name check (`_add_alternatives`) has run).
         self._names: dict[str, tuple[tuple, dict, dict, dict[int, "ResolvedName"], bool]] = {}
-        #: The last parse of each template (a name render follows the annotation render).
-        self._parsed_templates: dict[str, tuple[str, object]] = {}
+        #: The last parse of the templates rendered last (a name render follows the annotation
+        #: render; the release-name check renders again). Bounded: a parse tree costs about as
+        #: much memory as the rest of the template's analysis, and charts have thousands.
+        self._parsed_templates: OrderedDict[str, tuple[str, object]] = OrderedDict()
         self._libraries: dict[Path, _Library] = {}
         self._values: dict[Path, tuple[tuple, dict]] = {}
         self._metadata: dict[Path, dict] = {}
@@ -436,6 +440,10 @@ class Resolver:
             cached = self._parsed_templates[analysis.path] = (
                 analysis.text, parse(analysis.text, analysis.path, analysis.masked.actions)
             )
+            if len(self._parsed_templates) > PARSES_KEPT:
+                self._parsed_templates.popitem(last=False)
+        else:
+            self._parsed_templates.move_to_end(analysis.path)
         parsed = cached[1]
         all_defines = ChainMap(parsed.defines, defines)
         meta = self._metadata.get(chart_dir)
