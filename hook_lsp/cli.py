@@ -202,7 +202,7 @@ def _settle_heap() -> None:
     but a cycle among them is never freed). Besides the imports' objects, they are the few made
     for the first answer: the opened document and its chart's model.
     """
-    gc.collect()
+    gc.collect(0)  # all of it is young: nothing was collected since the collector was turned off
     gc.freeze()
     # Each keystroke allocates many short-lived nodes; with the default thresholds the collector's
     # full passes over the long-lived chart models showed up as 45-90 ms pauses (docs/performance.md).
