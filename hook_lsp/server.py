@@ -105,17 +105,17 @@ class HookLanguageServer(LanguageServer):
             pass
 
     def expect_start(self, patience: float) -> None:
-        """At `initialize`: the start is over once the first diagnostics are published, or after
+        """At `initialize`: start-up ends once the first diagnostics are published, or after
         ``patience`` seconds without any (a client that opens no chart file)."""
         if self._started is not None:
             return
         try:
             loop = asyncio.get_running_loop()
         except RuntimeError:  # no event loop (used outside the server): nothing to wait for
-            self._start_over()
+            self._start_done()
             return
         self._started = loop.create_future()
-        loop.call_later(patience, self._start_over)
+        loop.call_later(patience, self._start_done)
 
     def note_publication(self) -> None:
         """A document's diagnostics went out; after the first, start-up work may run."""
@@ -124,11 +124,11 @@ class HookLanguageServer(LanguageServer):
         self.published = True
         try:
             # After the handler that published: what else it does belongs to the first answer.
-            asyncio.get_running_loop().call_soon(self._start_over)
+            asyncio.get_running_loop().call_soon(self._start_done)
         except RuntimeError:  # no event loop (used outside the server)
-            self._start_over()
+            self._start_done()
 
-    def _start_over(self) -> None:
+    def _start_done(self) -> None:
         if self._started is not None and not self._started.done():
             self._started.set_result(None)
         work, self.after_start = self.after_start, []
@@ -136,7 +136,7 @@ class HookLanguageServer(LanguageServer):
             func()
 
     async def started(self) -> None:
-        """Return once the start is over (see `expect_start`)."""
+        """Return once start-up has ended (see `expect_start`)."""
         if self._started is not None and not self._started.done():
             await self._started
 

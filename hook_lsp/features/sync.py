@@ -116,7 +116,8 @@ def did_change_watched_files(ls: HookLanguageServer, params: types.DidChangeWatc
 
 @server.feature(types.INITIALIZE)
 def initialize(ls: HookLanguageServer, params: types.InitializeParams) -> None:
-    """initialize: settings from initializationOptions."""
+    """initialize: settings from initializationOptions; start-up work now waits for the first
+    diagnostics (`START_PATIENCE`)."""
     ls.expect_start(START_PATIENCE)
     if params.initialization_options:
         ls.apply_settings(params.initialization_options)
