@@ -178,21 +178,13 @@ def _serve(args) -> int:
         # pygls logs every message it sends at INFO; editors show the server's stderr as errors.
         logging.getLogger("pygls").setLevel(logging.WARNING)
     # Importing the protocol types creates ~10^5 long-lived objects: collecting while they are
-    # created only slows the start (~10% of it); they are frozen right after.
+    # created only slows the start (~10% of it), and the pass that frees their garbage before
+    # freezing them (~35 ms) would hold up the first diagnostics: the collector stays off until
+    # they are out (`_settle_heap`). The optional parts are probed then too (`report_parts`).
     gc.disable()
-    from .analysis.parts import parts
     from .server import server
 
-    # Probe the optional parts (imports, `shellcheck --version`) before serving, on this thread:
-    # during the session it would hold up the first analyses, and a probe thread racing them
-    # through the same imports is a risk for nothing. `initialized` reports the result.
-    gc.enable()
-    parts()
-
-    # Each keystroke allocates many short-lived nodes; with the default thresholds the collector's
-    # full passes over the long-lived chart models showed up as 45-90 ms pauses (docs/performance.md).
-    gc.freeze()
-    gc.set_threshold(20000, 20, 20)
+    server.after_start.append(_settle_heap)
     if args.tcp:
         host, _, port = args.tcp.rpartition(":")
         if not port.isdigit():
@@ -202,6 +194,22 @@ def _serve(args) -> int:
         server.start_io()
     # LSP: 0 after `shutdown` then `exit`, 1 for `exit` alone.
     return server.protocol.exit_code
+
+
+def _settle_heap() -> None:
+    """Free the start-up garbage (about one object in six: what building the protocol classes
+    left behind), freeze what survives, and turn the collector on.
+
+    Frozen objects stay out of every later collection (nothing referring to one still frees it,
+    but a cycle among them is never freed). Besides the imports' objects, they are the few made
+    for the first answer: the opened document and its chart's model.
+    """
+    gc.collect(0)  # all of it is young: nothing was collected since the collector was turned off
+    gc.freeze()
+    # Each keystroke allocates many short-lived nodes; with the default thresholds the collector's
+    # full passes over the long-lived chart models showed up as 45-90 ms pauses (docs/performance.md).
+    gc.set_threshold(20000, 20, 20)
+    gc.enable()
 
 
 def collect(paths: list[str]) -> list[Path]:

@@ -3,11 +3,16 @@
 `HookLanguageServer` holds the settings, the `Project` (charts and their analyses) and the last
 published result per document. Handlers live in `hook_lsp.features`, one module per LSP method
 family; importing that package registers them on `server`.
+
+Start-up work that the first diagnostics do not need waits until they are out (`expect_start`):
+the probe of the optional parts (`report_parts`) and what `hook-lsp serve` adds to `after_start`.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from typing import Callable
 
 from lsprotocol import types
 from pygls.exceptions import FeatureRequestError
@@ -39,6 +44,13 @@ class HookLanguageServer(LanguageServer):
         self._failure_shown = False
         #: Chart roots already considered for a deployer-profile suggestion.
         self.deployer_hints: set = set()
+        #: Whether a document's diagnostics were published yet.
+        self.published = False
+        #: Start-up work the first diagnostics do not need (`hook-lsp serve` settles its heap):
+        #: run once they are out, or when none are out soon after `initialize` (`expect_start`).
+        self.after_start: list[Callable[[], None]] = []
+        #: Done when that time has come (`started`).
+        self._started: asyncio.Future | None = None
 
     def apply_settings(self, data) -> None:
         settings, errors = Settings.from_json(data)
@@ -92,14 +104,57 @@ class HookLanguageServer(LanguageServer):
         except Exception:  # pragma: no cover - no client attached (unit tests)
             pass
 
+    def expect_start(self, patience: float) -> None:
+        """At `initialize`: start-up ends once the first diagnostics are published, or after
+        ``patience`` seconds without any (a client that opens no chart file)."""
+        if self._started is not None:
+            return
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # no event loop (used outside the server): nothing to wait for
+            self._start_done()
+            return
+        self._started = loop.create_future()
+        loop.call_later(patience, self._start_done)
 
-    def report_parts(self) -> None:
-        """Say once, at start, which parts of the analysis cannot run here: a warning message per
-        missing part (what is lost, how to get it back) and a ``hookLsp/parts`` notification with
-        every part's state, which the VS Code extension shows in its status item."""
+    def note_publication(self) -> None:
+        """A document's diagnostics went out; after the first, start-up work may run."""
+        if self.published:
+            return
+        self.published = True
+        try:
+            # After the handler that published: what else it does belongs to the first answer.
+            asyncio.get_running_loop().call_soon(self._start_done)
+        except RuntimeError:  # no event loop (used outside the server)
+            self._start_done()
+
+    def _start_done(self) -> None:
+        if self._started is not None and not self._started.done():
+            self._started.set_result(None)
+        work, self.after_start = self.after_start, []
+        for func in work:
+            func()
+
+    async def started(self) -> None:
+        """Return once start-up has ended (see `expect_start`)."""
+        if self._started is not None and not self._started.done():
+            await self._started
+
+    async def report_parts(self) -> None:
+        """Say once, after the first diagnostics, which parts of the analysis cannot run here: a
+        warning message per missing part (what is lost, how to get it back) and a
+        ``hookLsp/parts`` notification with every part's state, which the VS Code extension shows
+        in its status item.
+
+        The probe imports the parsers on this thread (a probe thread racing the analyses through
+        the same imports is a risk for nothing); only ``shellcheck --version`` runs off the event
+        loop."""
         from dataclasses import asdict
 
-        from .analysis.parts import missing, parts, warning
+        from .analysis.parts import missing, parts, probe_shellcheck, warning
+        from .analysis.scripts.shellcheck import binary
+
+        await asyncio.get_running_loop().run_in_executor(None, probe_shellcheck, binary())
 
         lost = missing(self.settings.shellcheck)
         for part in lost:

@@ -98,10 +98,18 @@ def _postgres_parser() -> Part:
 def _shellcheck() -> Part:
     from .scripts.shellcheck import binary
 
+    return probe_shellcheck(binary())
+
+
+@lru_cache(maxsize=4)
+def probe_shellcheck(exe: str | None) -> Part:
+    """The ShellCheck part for the executable `scripts.shellcheck.binary` found, probed once.
+
+    It only runs ``shellcheck --version`` (no imports), so the server runs it off its event loop.
+    """
     title = "ShellCheck"
     rules = _codes(("hk3_shell_checks",), ("shellcheck-finding",))
     lost = "ShellCheck's findings on hook scripts"
-    exe = binary()
     if exe is None:
         return Part("shellcheck", title, False, "", "no shellcheck executable next to this Python or on PATH", lost, rules)
     try:

@@ -7,13 +7,22 @@ support them).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
 
 from lsprotocol import types
 
 from .. import convert
-from ..analysis.completions import TRIGGER_CHARACTERS, Item, complete
 from ..server import HookLanguageServer, server
 from .documents import cursor_for
+
+if TYPE_CHECKING:
+    from ..analysis.completions import Item
+
+#: Characters after which editors should ask for completions: `analysis.completions`'
+#: TRIGGER_CHARACTERS (a test keeps both equal). Spelled out here because the capability is
+#: announced at start, and that module (with the cursor and hover code it uses) is imported
+#: only when the first completion is asked for.
+TRIGGER_CHARACTERS = (":", " ", ",", '"', "/")
 
 KINDS = {
     "property": types.CompletionItemKind.Property,
@@ -54,6 +63,8 @@ def to_completion_item(item: Item, index, encoding: str, snippets: bool) -> type
 )
 def completion(ls: HookLanguageServer, params: types.CompletionParams) -> types.CompletionList | None:
     """textDocument/completion."""
+    from ..analysis.completions import complete
+
     cur = cursor_for(ls, params.text_document.uri, params.position)
     if cur is None:
         return None

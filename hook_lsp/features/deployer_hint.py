@@ -14,7 +14,6 @@ from pathlib import Path
 
 from lsprotocol import types
 
-from ..analysis.deployer_detect import suggest
 from ..server import HookLanguageServer
 
 log = logging.getLogger(__name__)
@@ -29,18 +28,21 @@ def suggest_profile(ls: HookLanguageServer, path: str) -> None:
     ls.deployer_hints.add(chart.root)
     if not chart.profile.is_helm:
         return
+    # Imported here, on the event loop's thread, after the opened document was published.
+    from ..analysis.deployer_detect import suggest
+
     root, name = Path(chart.root), chart.name
     try:
         loop = asyncio.get_running_loop()
     except RuntimeError:  # no event loop (called outside the server): look now
-        _show(ls, root, _detect(root, name))
+        _show(ls, root, _detect(suggest, root, name))
         return
     # The search reads files: keep it off the event loop so requests are answered meanwhile.
-    future = loop.run_in_executor(None, _detect, root, name)
+    future = loop.run_in_executor(None, _detect, suggest, root, name)
     future.add_done_callback(lambda f: _show(ls, root, f.result() if not f.cancelled() else None))
 
 
-def _detect(root: Path, name: str):
+def _detect(suggest, root: Path, name: str):
     try:
         return suggest(root, name)
     except Exception:  # a hint must never cost the analysis

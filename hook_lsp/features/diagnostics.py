@@ -152,6 +152,7 @@ def publish(ls: HookLanguageServer, uri: str, neighbours: bool = True, complete:
     ls.text_document_publish_diagnostics(
         types.PublishDiagnosticsParams(uri=uri, diagnostics=diagnostics_for(ls, result), version=doc.version)
     )
+    ls.note_publication()
     if neighbours and result.chart is not None:
         publish_values_problems(ls, result.chart)
         for other in list(ls.workspace.text_documents):

@@ -9,6 +9,9 @@ The first open of a large chart answers the opened document before the rest of t
 read (see `indexing`). Settings pulled with `workspace/configuration` apply whenever the
 client answers, however late.
 
+Which optional parts of the analysis cannot run here is said once the first diagnostics are
+out (or a second after `initialize` when no document is opened): probing them would hold those up.
+
 Checks that run an external program (ShellCheck, ~15 ms a script) stay off the keystroke path:
 the first publication leaves them out, and once typing pauses for `COMPLETE_AFTER` seconds
 the open documents are published again, same version, with every check.
@@ -113,9 +116,16 @@ def did_change_watched_files(ls: HookLanguageServer, params: types.DidChangeWatc
 
 @server.feature(types.INITIALIZE)
 def initialize(ls: HookLanguageServer, params: types.InitializeParams) -> None:
-    """initialize: settings from initializationOptions."""
+    """initialize: settings from initializationOptions; start-up work now waits for the first
+    diagnostics (`START_PATIENCE`)."""
+    ls.expect_start(START_PATIENCE)
     if params.initialization_options:
         ls.apply_settings(params.initialization_options)
+
+
+#: Seconds after `initialize` that start-up work waits for the first diagnostics (the parts
+#: probe; `hook-lsp serve` also settles its heap then) before it runs anyway.
+START_PATIENCE = 1.0
 
 
 @server.feature(types.INITIALIZED)
@@ -126,7 +136,10 @@ async def initialized(ls: HookLanguageServer, params: types.InitializedParams) -
     await _watch_chart_files(ls)
     # Settings decide what is reported; a late answer still applies, but does not hold this up.
     await asyncio.wait({pull}, timeout=CONFIGURATION_PATIENCE)
-    ls.report_parts()
+    # The probe (importing the parsers, `shellcheck --version`) would hold up the first
+    # diagnostics of a document opened meanwhile: it comes after them.
+    await ls.started()
+    await ls.report_parts()
     await pull
 
 
