@@ -10,7 +10,7 @@ from hook_lsp.analysis.chart import Chart
 from hook_lsp.analysis.project import Project
 from hook_lsp.analysis.references import build, references_of
 from hook_lsp.analysis.resolve import Resolver
-from hook_lsp.analysis.resolve.enrich import HelperLibrary, _define_names
+from hook_lsp.analysis.resolve.helpers import HelperLibrary, define_names
 
 from .test_chart import hook, make_chart
 
@@ -135,13 +135,13 @@ def test_helper_library_parses_only_what_is_asked_and_the_last_definition_wins()
         ("c.tpl", '{{ define "x" }}second{{ end }}'),
     ]
     parsed: dict = {}
-    lib = HelperLibrary(files, [_define_names(t) for _, t in files], parsed)
+    lib = HelperLibrary(files, [define_names(t) for _, t in files], parsed)
     assert lib.get("x").path == "c.tpl"
     assert set(parsed) == {"c.tpl"}  # a.tpl and b.tpl were not needed
     assert lib.get("only-a").path == "a.tpl" and "missing" not in lib
     assert set(lib.as_dict()) == {"x", "y", "only-a"} and lib.as_dict()["x"].path == "c.tpl"
     # A name written with escapes is not indexed: the file is parsed to know.
-    assert _define_names('{{ define "a\\x62" }}{{ end }}') is None
+    assert define_names('{{ define "a\\x62" }}{{ end }}') is None
 
 
 def test_a_template_that_changes_values_renders_on_its_own_copy(tmp_path):

@@ -9,15 +9,16 @@ action (the ``include`` site), with the ``define`` it came from kept for related
 New or newly known entries are added to the resource as `ResolvedAnnotation`s and the resource's
 `Hook` is rebuilt, so rules, the timeline and hovers see them like literal annotations.
 A value that depends on anything unknown stays templated (rules stay silent on it).
+The same render gives each resource's ``metadata.name`` and ``namespace`` (`names`), which the
+chart's hook order needs. The helper library is `helpers`; the map from rendered text back to
+the template is `source_map`.
 """
 
 from __future__ import annotations
 
 import logging
-import re
 import time
 from collections import ChainMap, OrderedDict
-from bisect import bisect_right
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,10 +28,12 @@ from ..hook_model import Annotation, Resource, TemplateAnalysis, rebuild_hook
 from ..source import LineIndex, Span
 from ..yaml_tree import YMap, YScalar, parse_documents, path_get
 from ..yaml_types import plain_scalar_type
-from .evaluate import MARK, UNKNOWN, Budget, Evaluator, Writer
+from .evaluate import MARK, UNKNOWN, Budget, Evaluator
 from .functions import deep_copy
 from .shared import SharedValues, shared
-from .parse import Define, Text, parse
+from .helpers import HELPER_NAMES, PARSED_HELPERS, HelperLibrary, define_names
+from .parse import Define, parse
+from .source_map import MapWriter, Segment
 from .values import (
     chart_metadata,
     chart_values,
@@ -97,150 +100,13 @@ class ResolvedName:
 
 
 @dataclass
-class _Segment:
-    out_start: int
-    out_end: int
-    #: Source offset of the first character when the text is literal template text; else -1.
-    src_start: int
-    #: The action (or text) span in the template.
-    site: Span
-    define: Define | None
-    conditional: bool
-    #: Why the text of this action is (partly) unknown.
-    causes: tuple[str, ...] = ()
-
-
-class _MapWriter(Writer):
-    def __init__(self) -> None:
-        super().__init__()
-        self.segments: list[_Segment] = []
-        self.length = 0
-
-    def _add(self, text: str, src_start: int, site: Span, define, conditional: bool) -> None:
-        if not text:
-            return
-        self.parts.append(text)
-        self.segments.append(_Segment(self.length, self.length + len(text), src_start, site, define, conditional))
-        self.length += len(text)
-
-    def text(self, node: Text, conditional: bool) -> None:
-        self._add(node.text, node.start, Span(node.start, node.start + len(node.text)), None, conditional)
-
-    def output(self, action, value: str, define, conditional: bool) -> None:
-        self._add(value, -1, action.span, define, conditional)
-
-    def unknown_causes(self, causes: list[str]) -> None:
-        if self.segments and causes:
-            self.segments[-1].causes = tuple(causes)
-
-    def source_offset(self, offset: int, end: bool) -> int | None:
-        """Where rendered ``offset`` comes from; for ``end``, the offset just past it."""
-        seg = self.locate(offset)
-        if seg is None:
-            return None
-        if seg.src_start >= 0:
-            return seg.src_start + offset - seg.out_start + (1 if end else 0)
-        return seg.site.end if end else seg.site.start
-
-    def locate(self, offset: int) -> _Segment | None:
-        starts = [s.out_start for s in self.segments]
-        i = bisect_right(starts, offset) - 1
-        if i >= 0 and self.segments[i].out_start <= offset < self.segments[i].out_end:
-            return self.segments[i]
-        return None
-
-
-#: A ``define``/``block`` name as written (superset: comments and strings match too).
-_DEFINE_NAME = re.compile(r"\b(?:define|block)\s*(\"(?:[^\"\\\n]|\\.)*\"|`[^`]*`)")
-
-
-def _define_names(text: str) -> frozenset[str] | None:
-    """Names a helper file may define, found without parsing it; None when a name uses escapes
-    (the file is then parsed to know)."""
-    names = set()
-    for m in _DEFINE_NAME.finditer(text):
-        lit = m.group(1)
-        if "\\" in lit:
-            return None
-        names.add(lit[1:-1])
-    return frozenset(names)
-
-
-class HelperLibrary:
-    """The ``define``s visible to a chart's templates, parsed only when a template asks.
-
-    Files are kept in Helm's load order; a name defined in several files resolves to the last
-    one (as merging every file's defines in order would). Each file's candidate names come from
-    a cheap scan, so only the files that may define an asked name are parsed: a template that
-    includes three helpers parses the files with those three, not the whole chart's helpers.
-    """
-
-    def __init__(self, files: list[tuple[str, str]], names: list[frozenset[str] | None], parsed: dict) -> None:
-        self._files = files
-        self._names = names
-        #: Shared with the resolver: path -> (hash of text, defines).
-        self._parsed = parsed
-        self._found: dict[str, Define | None] = {}
-
-    def _defines_of(self, i: int) -> dict[str, Define]:
-        path, text = self._files[i]
-        key = hash(text)
-        hit = self._parsed.get(path)
-        if hit is None or hit[0] != key:
-            hit = self._parsed[path] = (key, parse(text, path).defines)
-        return hit[1]
-
-    def get(self, name: str, default=None):
-        if name in self._found:
-            found = self._found[name]
-            return default if found is None else found
-        found = None
-        for i in range(len(self._files) - 1, -1, -1):
-            names = self._names[i]
-            if names is not None and name not in names:
-                continue
-            found = self._defines_of(i).get(name)
-            if found is not None:
-                break
-        self._found[name] = found
-        return default if found is None else found
-
-    def __getitem__(self, name: str) -> Define:
-        found = self.get(name)
-        if found is None:
-            raise KeyError(name)
-        return found
-
-    def __contains__(self, name: object) -> bool:
-        return isinstance(name, str) and self.get(name) is not None
-
-    def as_dict(self) -> dict[str, Define]:
-        """Every define (parses every file)."""
-        out: dict[str, Define] = {}
-        for i in range(len(self._files)):
-            out.update(self._defines_of(i))
-        return out
-
-    def keys(self):
-        return self.as_dict().keys()
-
-    def __iter__(self):
-        return iter(self.as_dict())
-
-    def __len__(self) -> int:
-        return len(self.as_dict())
-
-
-@dataclass
 class _Library:
     defines: HelperLibrary
     stamp: tuple
 
 
-_PARSED_HELPERS: dict[str, tuple[int, dict[str, Define]]] = {}
 #: Template parses a `Resolver` keeps (see `Resolver._parsed_templates`).
 PARSES_KEPT = 64
-_HELPER_NAMES: dict[str, tuple[int, frozenset[str] | None]] = {}
 
 
 class Resolver:
@@ -281,9 +147,9 @@ class Resolver:
         self._disk: dict[str, tuple[float | None, str | None]] = {}
         #: Parsed defines per helper file, keyed by a hash of its text (shared by every chart:
         #: library charts such as bitnami's `common` serve many charts of a `check` run).
-        self._parsed: dict[str, tuple[int, dict[str, Define]]] = _PARSED_HELPERS
+        self._parsed: dict[str, tuple[int, dict[str, Define]]] = PARSED_HELPERS
         #: Candidate define names per helper file, with the hash of the text they were read from.
-        self._names: dict[str, tuple[int, frozenset[str] | None]] = _HELPER_NAMES
+        self._names: dict[str, tuple[int, frozenset[str] | None]] = HELPER_NAMES
         #: Last resolution per template: (input key, defines, values, entries per resource index).
         self._renders: dict[str, tuple[tuple, dict, dict, dict[int, list[ResolvedAnnotation]]]] = {}
 
@@ -347,7 +213,7 @@ class Resolver:
             key = hash(text)
             found = self._names.get(str(f))
             if found is None or found[0] != key:
-                found = self._names[str(f)] = (key, _define_names(text))
+                found = self._names[str(f)] = (key, define_names(text))
             texts.append((str(f), text))
             names.append(found[1])
         defines = HelperLibrary(texts, names, self._parsed)
@@ -434,7 +300,7 @@ class Resolver:
 
     def _render(
         self, analysis: TemplateAnalysis, chart, chart_dir: Path, defines, values, release: str | None = None
-    ) -> tuple[str, "_MapWriter"]:
+    ) -> tuple[str, "MapWriter"]:
         cached = self._parsed_templates.get(analysis.path)
         if cached is None or cached[0] is not analysis.text:
             cached = self._parsed_templates[analysis.path] = (
@@ -454,7 +320,7 @@ class Resolver:
         except ValueError:
             render_path = Path(analysis.path).name
 
-        def render(values_here, meta_here) -> _MapWriter:
+        def render(values_here, meta_here) -> MapWriter:
             dot = {
             "Values": values_here,
             "Release": {
@@ -468,7 +334,7 @@ class Resolver:
             "Files": UNKNOWN,
             "Template": {"Name": render_path, "BasePath": render_path.rsplit("/templates/", 1)[0] + "/templates"},
         }
-            writer = _MapWriter()
+            writer = MapWriter()
             Evaluator(all_defines, explore=True).render(parsed.nodes, dot, writer)
             return writer
 
@@ -535,7 +401,7 @@ class Resolver:
             self._names[analysis.path] = (*hit[:4], True)
         return {i: n.alternative for i, n in names.items()}
 
-    def _read_names(self, analysis: TemplateAnalysis, docs, writer: "_MapWriter") -> dict[int, "ResolvedName"]:
+    def _read_names(self, analysis: TemplateAnalysis, docs, writer: "MapWriter") -> dict[int, "ResolvedName"]:
         found: dict[int, ResolvedName] = {}
         release = self.release_name or DEFAULT_RELEASE_NAME
         for doc in docs:
@@ -570,7 +436,7 @@ class Resolver:
         return found
 
     @staticmethod
-    def _scalar(node, writer: "_MapWriter") -> tuple[str | None, str | None]:
+    def _scalar(node, writer: "MapWriter") -> tuple[str | None, str | None]:
         """A rendered scalar's text, or None and why it is not known."""
         if node is None:
             return None, None
@@ -587,7 +453,7 @@ class Resolver:
                     causes.append(c)
         return None, "; ".join(causes[:2]) or "it depends on a value that is not known statically"
 
-    def _resolve(self, analysis: TemplateAnalysis, docs, writer: _MapWriter) -> dict[int, list[ResolvedAnnotation]]:
+    def _resolve(self, analysis: TemplateAnalysis, docs, writer: MapWriter) -> dict[int, list[ResolvedAnnotation]]:
         found: dict[int, list[ResolvedAnnotation]] = {}
         for doc in docs:
             anns = path_get(doc.root, "metadata", "annotations")
@@ -617,7 +483,7 @@ class Resolver:
                 found.setdefault(idx, anns_)  # a range may render one document many times
         return found
 
-    def _annotation(self, analysis, key: YScalar, value, kseg: _Segment, vseg: _Segment | None, k_exact: bool, writer):
+    def _annotation(self, analysis, key: YScalar, value, kseg: Segment, vseg: Segment | None, k_exact: bool, writer):
         text = analysis.text
         if k_exact:
             key_span = Span(kseg.src_start + key.span.start - kseg.out_start, kseg.src_start + key.span.end - kseg.out_start)

@@ -1,0 +1,99 @@
+"""The helper library of a chart: which ``define``s its templates can ``include``.
+
+`HelperLibrary` holds the helper files visible to a chart in Helm's load order and parses a file
+only when a template asks for a name it may define (`define_names` finds the candidates without
+parsing). Parsed files are shared by every chart of a process (`PARSED_HELPERS`, keyed by path
+and a hash of the text): library charts such as bitnami's `common` serve many charts.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .parse import Define, parse
+
+#: Parsed defines per helper file: path -> (hash of its text, defines).
+PARSED_HELPERS: dict[str, tuple[int, dict[str, Define]]] = {}
+#: Candidate define names per helper file: path -> (hash of its text, names or None).
+HELPER_NAMES: dict[str, tuple[int, frozenset[str] | None]] = {}
+
+
+#: A ``define``/``block`` name as written (superset: comments and strings match too).
+_DEFINE_NAME = re.compile(r"\b(?:define|block)\s*(\"(?:[^\"\\\n]|\\.)*\"|`[^`]*`)")
+
+
+def define_names(text: str) -> frozenset[str] | None:
+    """Names a helper file may define, found without parsing it; None when a name uses escapes
+    (the file is then parsed to know)."""
+    names = set()
+    for m in _DEFINE_NAME.finditer(text):
+        lit = m.group(1)
+        if "\\" in lit:
+            return None
+        names.add(lit[1:-1])
+    return frozenset(names)
+
+
+class HelperLibrary:
+    """The ``define``s visible to a chart's templates, parsed only when a template asks.
+
+    Files are kept in Helm's load order; a name defined in several files resolves to the last
+    one (as merging every file's defines in order would). Each file's candidate names come from
+    a cheap scan, so only the files that may define an asked name are parsed: a template that
+    includes three helpers parses the files with those three, not the whole chart's helpers.
+    """
+
+    def __init__(self, files: list[tuple[str, str]], names: list[frozenset[str] | None], parsed: dict) -> None:
+        self._files = files
+        self._names = names
+        #: Shared with the resolver: path -> (hash of text, defines).
+        self._parsed = parsed
+        self._found: dict[str, Define | None] = {}
+
+    def _defines_of(self, i: int) -> dict[str, Define]:
+        path, text = self._files[i]
+        key = hash(text)
+        hit = self._parsed.get(path)
+        if hit is None or hit[0] != key:
+            hit = self._parsed[path] = (key, parse(text, path).defines)
+        return hit[1]
+
+    def get(self, name: str, default=None):
+        if name in self._found:
+            found = self._found[name]
+            return default if found is None else found
+        found = None
+        for i in range(len(self._files) - 1, -1, -1):
+            names = self._names[i]
+            if names is not None and name not in names:
+                continue
+            found = self._defines_of(i).get(name)
+            if found is not None:
+                break
+        self._found[name] = found
+        return default if found is None else found
+
+    def __getitem__(self, name: str) -> Define:
+        found = self.get(name)
+        if found is None:
+            raise KeyError(name)
+        return found
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and self.get(name) is not None
+
+    def as_dict(self) -> dict[str, Define]:
+        """Every define (parses every file)."""
+        out: dict[str, Define] = {}
+        for i in range(len(self._files)):
+            out.update(self._defines_of(i))
+        return out
+
+    def keys(self):
+        return self.as_dict().keys()
+
+    def __iter__(self):
+        return iter(self.as_dict())
+
+    def __len__(self) -> int:
+        return len(self.as_dict())
