@@ -56,9 +56,10 @@ class Outcome:
 class Job:
     """Everything a run needs besides the files (workers inherit it when forked)."""
 
-    project_factory: Callable[[], tuple[object, dict]]
+    #: The `Project`, and the charts Helm refused to render (render mode), by root.
+    project: object
+    render_errors: dict
     use_cache: bool
-    values_files: list[str]
     cwd: Path
     profile_note: Callable[[object], str | None]
     config_at: Callable[[object, Path], object]
@@ -83,14 +84,14 @@ def shown(path: Path, cwd: Path, given: Path | None = None) -> str:
 
 def analyse_files(job: Job, files: list[tuple[int, Path]]) -> Outcome:
     """Check ``files`` (each with its index in the whole run) in one process."""
-    project, render_errors = job.project_factory()
+    project, render_errors = job.project, job.render_errors
     out = Outcome()
     cache = None
     # Helm's own render (render mode) is not part of the cache key: such runs are not cached.
     if job.use_cache and project.resolver_for is None:
         from .check_cache import CheckCache, cache_dir
 
-        cache = CheckCache(cache_dir(), job.values_files)
+        cache = CheckCache(cache_dir(), list(project.values_files))
     replayed: list[str] = []
     #: Chart (or lone file) of each checked file, in order of first appearance, with its cache key.
     scopes: dict[Path, tuple[str | None, int]] = {}
@@ -112,8 +113,7 @@ def analyse_files(job: Job, files: list[tuple[int, Path]]) -> Outcome:
         known_errors = set(project.config_errors)
         if cache is not None:
             key = cache.key_for(real, job.config_at(project, real))
-            if cache.scope_of(real) not in scopes:
-                scopes[cache.scope_of(real)] = (key, index)
+            scopes.setdefault(cache.scope_of(real), (key, index))
             hit = cache.lookup(key, str(real))
             if hit is not None:
                 out.findings[index] = [Finding.from_json(name, item) for item in hit[0]]
@@ -172,7 +172,7 @@ def jobs_for(requested: int | None, files: list[Path]) -> int:
     `MAX_AUTO_JOBS` where workers fork and the run is large enough to gain from them."""
     if requested is not None:
         return max(1, requested)
-    if "fork" not in multiprocessing.get_all_start_methods() or sys.platform != "linux":
+    if sys.platform != "linux":  # workers are forked, which only Linux does by default
         return 1
     if len(files) < MIN_PARALLEL_FILES:
         return 1

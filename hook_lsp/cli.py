@@ -293,9 +293,9 @@ def _check(args) -> int:
     # Render mode (Helm's engine, one chart at a time) and small runs stay in this process.
     jobs = 1 if project.resolver_for is not None else jobs_for(args.jobs, files)
     job = Job(
-        project_factory=lambda: (project, render_errors),
+        project=project,
+        render_errors=render_errors,
         use_cache=not args.no_cache,
-        values_files=list(project.values_files),
         cwd=cwd,
         profile_note=_profile_note,
         config_at=_config_at,

@@ -304,7 +304,7 @@ class Chart:
         # Helper libraries read `.tpl` files from disk and open buffers over them: a file just
         # read from disk changes nothing they see (indexing would otherwise rebuild them after
         # every helper file it reads).
-        if key.endswith(".tpl") and not (from_disk and old is None) and (old is None or old.text != text):
+        if key.endswith(".tpl") and (old.text != text if old is not None else not from_disk):
             self.helpers_generation += 1
         # Partials are analysed when first used (chart-wide views read manifests only).
         analysis = DeferredAnalysis(key, text) if os.path.basename(key).startswith("_") else analyse_template(text, key)

@@ -20,6 +20,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
 from ..knowledge import deployers as D
+from .yaml_tree import make_yaml
 
 #: Bounds of the search: enough for a GitOps repository, never a hang on a huge tree.
 MAX_FILES = 400
@@ -94,12 +95,8 @@ _KIND = re.compile(r"""kind["']?\s*:\s*["']?(?:Application|ApplicationSet|HelmRe
 
 @lru_cache(maxsize=1)
 def _loader() -> YAML:
-    try:  # libyaml when available: repositories hold large YAML files
-        yaml = YAML(typ="safe", pure=False)
-        yaml.load("a: 1")
-        return yaml
-    except Exception:  # noqa: BLE001  # pragma: no cover - depends on the platform's wheels
-        return YAML(typ="safe", pure=True)
+    # Made on first use: most charts' repositories hold no deployer file at all.
+    return make_yaml()
 
 
 def _read_documents(path: Path, size: int):

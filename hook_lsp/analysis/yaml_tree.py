@@ -40,19 +40,23 @@ class _UntypedResolver(VersionedResolver):
         return self.DEFAULT_MAPPING_TAG
 
 
-def _make_yaml() -> YAML:
-    try:  # The C composer needs ruamel.yaml.clib; fall back to the pure one where it is absent.
+def make_yaml(resolver=None) -> YAML:
+    """ruamel's safe loader on libyaml (ten times faster), or the pure-Python one where
+    ruamel.yaml.clib is absent; ``resolver`` replaces its scalar typing when given."""
+    try:
         yaml = YAML(typ="safe", pure=False)
-        yaml.Resolver = _UntypedResolver
+        if resolver is not None:
+            yaml.Resolver = resolver
         yaml.compose("a: 1")
         return yaml
     except Exception:  # pragma: no cover - depends on the platform's wheels
         yaml = YAML(typ="safe", pure=True)
-        yaml.Resolver = _UntypedResolver
+        if resolver is not None:
+            yaml.Resolver = resolver
         return yaml
 
 
-_YAML = _make_yaml()
+_YAML = make_yaml(_UntypedResolver)
 
 
 @dataclass(slots=True)

@@ -13,11 +13,11 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from ruamel.yaml import YAML
 from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
 from ruamel.yaml.resolver import VersionedResolver
 
 from ..chart import MAX_TEMPLATE_BYTES, read_text
+from ..yaml_tree import make_yaml
 from .aliases import alias_problem
 from .shared import SharedDict, shared
 from .yaml_data import Unusual, build, fast_path_available
@@ -68,17 +68,7 @@ class _Resolver(VersionedResolver):
         return tag
 
 
-def _make_loader() -> YAML:
-    try:  # libyaml (ruamel.yaml.clib) is ten times faster on large values files
-        yaml = YAML(typ="safe", pure=False)
-        yaml.Resolver = _Resolver
-        yaml.load("a: 1")
-        return yaml
-    except Exception:  # noqa: BLE001  # pragma: no cover - depends on the platform's wheels
-        return YAML(typ="safe", pure=True)
-
-
-_SAFE = _make_loader()
+_SAFE = make_yaml(_Resolver)
 #: libyaml composes and types the nodes; `yaml_data.build` makes the data (ruamel otherwise).
 _FAST = fast_path_available(_SAFE)
 
