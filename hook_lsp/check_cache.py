@@ -10,9 +10,10 @@ changed, the chart's files are reported from the cache without being analysed; a
 re-analyses the whole chart. A file outside any chart is keyed by its own content. Runs that use
 Helm's own render are not cached.
 
-The cache lives in ``$HOOK_LSP_CACHE_DIR``, else ``$XDG_CACHE_HOME/hook-lsp``, else
-``~/.cache/hook-lsp``; `check --no-cache` neither reads nor writes it. An unreadable or
-corrupt entry is a miss; a cache that cannot be written is skipped silently.
+The cache lives in `cache_location.cache_dir` (``$HOOK_LSP_CACHE_DIR``, else
+``$XDG_CACHE_HOME/hook-lsp``, else ``~/.cache/hook-lsp``); `check --no-cache` neither reads
+nor writes it. An unreadable or corrupt entry is a miss; a cache that cannot be written is
+skipped silently.
 """
 
 from __future__ import annotations
@@ -28,14 +29,6 @@ from .analysis.chart import find_chart_root, is_template_file
 
 #: Bump when the entry format changes.
 FORMAT = 1
-
-
-def cache_dir() -> Path:
-    explicit = os.environ.get("HOOK_LSP_CACHE_DIR")
-    if explicit:
-        return Path(explicit)
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    return (Path(xdg) if xdg else Path.home() / ".cache") / "hook-lsp"
 
 
 def _registry_signature() -> str:

@@ -89,7 +89,8 @@ def analyse_files(job: Job, files: list[tuple[int, Path]]) -> Outcome:
     cache = None
     # Helm's own render (render mode) is not part of the cache key: such runs are not cached.
     if job.use_cache and project.resolver_for is None:
-        from .check_cache import CheckCache, cache_dir
+        from .cache_location import cache_dir
+        from .check_cache import CheckCache
 
         cache = CheckCache(cache_dir(), list(project.values_files))
     replayed: list[str] = []

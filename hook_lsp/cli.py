@@ -11,6 +11,7 @@ compiled dependency or ShellCheck is missing; always warned on stderr).
 from __future__ import annotations
 
 import argparse
+import atexit
 import gc
 import logging
 import os
@@ -182,9 +183,16 @@ def _serve(args) -> int:
     # freezing them (~35 ms) would hold up the first diagnostics: the collector stays off until
     # they are out (`_settle_heap`). The optional parts are probed then too (`report_parts`).
     gc.disable()
+    # attrs compiles the generated methods of every protocol class at each start (a third of
+    # it): they are kept compiled between starts, like modules in `__pycache__`.
+    from . import code_cache
+
+    code_cache.install()
     from .server import server
 
     server.after_start.append(_settle_heap)
+    server.after_start.append(code_cache.save)
+    atexit.register(code_cache.save)  # converters built after start-up, for the next start
     if args.tcp:
         host, _, port = args.tcp.rpartition(":")
         if not port.isdigit():
