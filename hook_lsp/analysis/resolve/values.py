@@ -16,7 +16,7 @@ from pathlib import Path
 from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
 from ruamel.yaml.resolver import VersionedResolver
 
-from ..chart import MAX_TEMPLATE_BYTES, read_text
+from ..chart import MAX_SUBCHARTS, MAX_TEMPLATE_BYTES, read_text
 from ..yaml_tree import make_yaml
 from .aliases import alias_problem
 from .shared import SharedDict, shared
@@ -215,14 +215,29 @@ def dependency_dirs(root: Path) -> list[Path]:
 
 
 def helper_sources(root: Path) -> list[Path]:
-    """Every template file whose ``define``s are visible to the chart's templates (#subcharts-and-crds: Helm
-    renders a chart and all its dependencies together, so their defines share one namespace)."""
+    """Every template file whose ``define``s are visible to the chart's templates, in the order
+    Helm parses them (#subcharts-and-crds: Helm renders a chart and all its dependencies together,
+    so their defines share one namespace).
+
+    Helm's engine parses the files deepest path first, and at equal depth in reverse order of
+    their path (``sortTemplates``); a name defined twice keeps the definition parsed last. So the
+    chart's own helpers win over a subchart's, and a subchart's over its own subchart's (two
+    versions of a library chart such as bitnami's ``common`` at different depths of an umbrella
+    resolve to the shallower one). The last file of the list that defines a name is the one Helm
+    uses. Paths are the render paths Helm gives the files (``<chart>/charts/<sub>/templates/...``);
+    a library chart found next to the chart (`dependency_dirs`, for the chart itself: subcharts
+    bring theirs under their own ``charts/``) counts as vendored under its ``charts/`` folder,
+    where ``helm dependency build`` puts it.
+    """
+    from ..chart import _chart_name
+
     seen: set[Path] = set()
-    charts = [root]
-    files: list[Path] = []
+    charts = [(root, _chart_name(root))]
+    found: list[tuple[str, Path]] = []
     i = 0
-    while i < len(charts) and i < 64:
-        chart = charts[i]
+    # As many charts as a chart model reads (an umbrella of hundreds of subcharts shares them all).
+    while i < len(charts) and i <= MAX_SUBCHARTS:
+        chart, prefix = charts[i]
         i += 1
         real = chart.resolve()
         if real in seen:
@@ -232,13 +247,20 @@ def helper_sources(root: Path) -> list[Path]:
         if tdir.is_dir():
             for dirpath, dirnames, filenames in os.walk(tdir):
                 dirnames.sort()
+                rel = os.path.relpath(dirpath, chart).replace(os.sep, "/")
                 for fn in sorted(filenames):
                     if fn.endswith((".tpl", ".yaml", ".yml", ".txt")) and fn != "NOTES.txt":
-                        files.append(Path(dirpath) / fn)
+                        found.append((f"{prefix}/{rel}/{fn}", Path(dirpath) / fn))
         sub = chart / "charts"
         if sub.is_dir():
             for d in sorted(sub.iterdir()):
                 if d.is_dir() and (d / "Chart.yaml").is_file():
-                    charts.append(d)
-        charts.extend(dependency_dirs(chart))
-    return files
+                    charts.append((d, f"{prefix}/charts/{d.name}"))
+        if i == 1:
+            # Helm renders what is vendored under `charts/`; a dependency not vendored yet is
+            # looked for next to the chart being edited (see `dependency_dirs`). A subchart's
+            # own dependencies are those in its `charts/` folder, as Helm loads it.
+            charts.extend((d, f"{prefix}/charts/{d.name}") for d in dependency_dirs(chart))
+    # Helm's parse order: more slashes first, then the path in reverse order.
+    found.sort(key=lambda item: (item[0].count("/"), item[0]), reverse=True)
+    return [path for _, path in found]
