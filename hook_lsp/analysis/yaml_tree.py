@@ -171,7 +171,10 @@ class _Converter:
         return self.base + min(starts[line] + max(mark.column, 0), end)
 
     def convert(self, node) -> YNode:
-        span = Span(self.offset(node.start_mark), self.offset(node.end_mark))
+        # libyaml's marks also count code points from the start of the chunk, which starts at
+        # `base` and is as long as the document: the offset is a sum (a line and a column would
+        # need a lookup per node, and every node of every template has two marks).
+        span = Span(self.base + node.start_mark.index, self.base + node.end_mark.index)
         if id(node) in self.seen:
             # An alias to a node already seen: keep a placeholder instead of expanding it, so
             # "billion laughs" documents stay linear (Kubernetes manifests do not use anchors).

@@ -40,7 +40,25 @@ class ParseError(Exception):
     pass
 
 
+#: Pipelines by their text. A pipeline holds no source offsets and is never changed once built,
+#: so one parse serves every action with the same text: helper libraries copied into every chart
+#: of an umbrella, and the same few pipelines (``include "x.fullname" .``, ``.Values.a.b``)
+#: written in every template. Cleared when full, so it stays small.
+_PIPELINES: dict[str, Pipeline] = {}
+PIPELINES_KEPT = 20_000
+
+
 def parse_pipeline(body: str) -> Pipeline:
+    pipe = _PIPELINES.get(body)
+    if pipe is None:
+        pipe = _parse_pipeline(body)
+        if len(_PIPELINES) >= PIPELINES_KEPT:
+            _PIPELINES.clear()
+        _PIPELINES[body] = pipe
+    return pipe
+
+
+def _parse_pipeline(body: str) -> Pipeline:
     tokens = gotemplate.tokenize(body)
     pos = 0
     decl: tuple[str, ...] = ()
