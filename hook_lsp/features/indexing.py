@@ -21,6 +21,7 @@ import time
 from lsprotocol import types
 
 from ..analysis.chart import Chart
+from ..analysis.resolve import values_ahead
 from ..server import HookLanguageServer, server
 from .diagnostics import publish, publish_values_problems
 from .documents import path_of
@@ -67,6 +68,9 @@ async def _index(ls: HookLanguageServer, chart: Chart) -> None:
     total = sum(1 for _ in chart.template_files())
     progress = _Progress(ls, f"hook-lsp/index/{next(_tokens)}", f"Indexing chart {chart.name}", total)
     started = time.perf_counter()
+    read_ahead = getattr(chart.enrich, "read_ahead", None)
+    if read_ahead is not None:
+        read_ahead(chart)  # an umbrella's values files, on another core (values_ahead)
     try:
         while True:
             if ls.project.charts.get(chart.root) is not chart:
@@ -81,6 +85,8 @@ async def _index(ls: HookLanguageServer, chart: Chart) -> None:
         return
     finally:
         progress.end()
+        if read_ahead is not None:
+            values_ahead.clear()
     log.info("indexed %s: %d templates in %.2f s", chart.root, len(chart.templates), time.perf_counter() - started)
     _publish_chart(ls, chart)
 

@@ -33,6 +33,7 @@ from .functions import deep_copy
 from .shared import SharedValues, shared
 from .helpers import HELPER_NAMES, PARSED_HELPERS, HelperLibrary, define_names
 from .parse import Define, parse
+from . import values_ahead
 from .source_map import MapWriter, Segment
 from .values import (
     chart_metadata,
@@ -219,6 +220,18 @@ class Resolver:
         defines = HelperLibrary(texts, names, self._parsed)
         self._libraries[root] = _Library(defines, stamp)
         return defines
+
+    def read_ahead(self, chart) -> bool:
+        """Have a helper process read ``chart``'s values files while its templates are indexed
+        (an umbrella's; see `values_ahead`). True when one was started."""
+        root = Path(chart.root)
+        paths = [root / "values.yaml", *(root / v for v in self.values_files)]
+        for d in chart.chart_dirs():
+            paths += [d / "Chart.yaml", d / "values.yaml"] if d != root else [d / "Chart.yaml"]
+        paths = [p for p in paths if p.is_file()]
+        if not values_ahead.worth_it(paths):
+            return False
+        return values_ahead.start(paths) is not None
 
     def values_for(self, root: Path, chart_dir: Path) -> object:
         """``.Values`` for templates of ``chart_dir`` (the root chart or a subchart under it)."""

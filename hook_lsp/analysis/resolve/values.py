@@ -17,7 +17,8 @@ from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
 from ruamel.yaml.resolver import VersionedResolver
 
 from ..chart import MAX_SUBCHARTS, MAX_TEMPLATE_BYTES, read_text
-from ..yaml_tree import make_yaml
+from ..yaml_tree import make_composer, make_yaml
+from . import values_ahead
 from .aliases import alias_problem
 from .shared import SharedDict, shared
 from .yaml_data import Unusual, build, fast_path_available
@@ -69,6 +70,7 @@ class _Resolver(VersionedResolver):
 
 
 _SAFE = make_yaml(_Resolver)
+_compose = make_composer(_Resolver)
 #: libyaml composes and types the nodes; `yaml_data.build` makes the data (ruamel otherwise).
 _FAST = fast_path_available(_SAFE)
 
@@ -99,7 +101,7 @@ def _read(text: str, mapping: type = dict) -> tuple[object, str | None, str | No
     try:
         node = None
         if _FAST:
-            node = _SAFE.compose(text)
+            node = _compose(text)
             if node is None:
                 return None, None, None  # an empty document
             # Anything unusual (aliases of maps or lists, tags, merge keys, duplicate keys)
@@ -109,7 +111,7 @@ def _read(text: str, mapping: type = dict) -> tuple[object, str | None, str | No
             except (Unusual, RecursionError):
                 pass
         if "*" in text and "&" in text:
-            problem = alias_problem(node if node is not None else _SAFE.compose(text))
+            problem = alias_problem(node if node is not None else _compose(text))
             if problem:
                 return None, problem, None
         return _SAFE.load(text), None, None
@@ -147,20 +149,23 @@ def _load_file(path: Path) -> tuple[dict, str | None]:
     hit = _FILE_CACHE.get(str(path))
     if hit is not None and hit[0] == stamp:
         return hit[1], hit[2]
-    problem = None
-    if st.st_size > MAX_TEMPLATE_BYTES:
-        data = None
-        problem = f"larger than {MAX_TEMPLATE_BYTES // (1024 * 1024)} MiB: not read, its values are unknown"
-    else:
-        text = read_text(path)
-        data, refused, broken = _read(text, SharedDict) if text is not None else (None, None, None)
-        problem = refused or broken
-        if problem:
-            problem += ": not read, its values are unknown"
+    # Read by the helper process of a large chart's indexing, if it got there first.
+    ahead = values_ahead.take(str(path), stamp)
+    data, problem = ahead if ahead is not None else read_values_file(path, st.st_size)
     # Kept as the one shared, read-only copy that every render of the chart reads.
     result = shared(data) if isinstance(data, dict) else {}
     _FILE_CACHE[str(path)] = (stamp, result, problem)
     return result, problem
+
+
+def read_values_file(path: Path, size: int) -> tuple[object, str | None]:
+    """A values file's data (maps as `SharedDict`) and why it was not read, if it was not."""
+    if size > MAX_TEMPLATE_BYTES:
+        return None, f"larger than {MAX_TEMPLATE_BYTES // (1024 * 1024)} MiB: not read, its values are unknown"
+    text = read_text(path)
+    data, refused, broken = _read(text, SharedDict) if text is not None else (None, None, None)
+    problem = refused or broken
+    return data, (problem + ": not read, its values are unknown") if problem else None
 
 
 def merge_values(base: dict, over: dict) -> dict:
