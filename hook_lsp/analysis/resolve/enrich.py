@@ -35,6 +35,7 @@ from .helpers import HELPER_NAMES, PARSED_HELPERS, HelperLibrary, define_names
 from .parse import Define, parse
 from . import values_ahead
 from .source_map import MapWriter, Segment
+from .splice import RenderState, splice
 from .values import (
     chart_metadata,
     chart_values,
@@ -108,6 +109,8 @@ class _Library:
 
 #: Template parses a `Resolver` keeps (see `Resolver._parsed_templates`).
 PARSES_KEPT = 64
+#: Templates whose last render is kept for the next keystroke (`splice`): the ones being edited.
+RENDERS_KEPT = 8
 
 
 class Resolver:
@@ -141,6 +144,8 @@ class Resolver:
         #: render; the release-name check renders again). Bounded: a parse tree costs about as
         #: much memory as the rest of the template's analysis, and charts have thousands.
         self._parsed_templates: OrderedDict[str, tuple[str, object]] = OrderedDict()
+        #: Last render per recently rendered template, with the inputs it was made from.
+        self._last_renders: OrderedDict[str, tuple[tuple, RenderState]] = OrderedDict()
         self._libraries: dict[Path, _Library] = {}
         self._values: dict[Path, tuple[tuple, dict]] = {}
         self._metadata: dict[Path, dict] = {}
@@ -311,9 +316,8 @@ class Resolver:
             if n.release_dependent and alt is not None:
                 n.alternative = alt.name
 
-    def _render(
-        self, analysis: TemplateAnalysis, chart, chart_dir: Path, defines, values, release: str | None = None
-    ) -> tuple[str, "MapWriter"]:
+    def _template_parse(self, analysis: TemplateAnalysis):
+        """The template's parse tree (kept for the last `PARSES_KEPT` templates)."""
         cached = self._parsed_templates.get(analysis.path)
         if cached is None or cached[0] is not analysis.text:
             cached = self._parsed_templates[analysis.path] = (
@@ -323,8 +327,11 @@ class Resolver:
                 self._parsed_templates.popitem(last=False)
         else:
             self._parsed_templates.move_to_end(analysis.path)
-        parsed = cached[1]
-        all_defines = ChainMap(parsed.defines, defines)
+        return cached[1]
+
+    def _render(
+        self, analysis: TemplateAnalysis, chart, chart_dir: Path, defines, values, release: str | None = None
+    ) -> tuple[str, "MapWriter"]:
         meta = self._metadata.get(chart_dir)
         if meta is None:
             meta = self._metadata[chart_dir] = chart_metadata(chart_dir)
@@ -332,8 +339,21 @@ class Resolver:
             render_path = chart.render_path(Path(analysis.path))
         except ValueError:
             render_path = Path(analysis.path).name
+        # A keystroke in literal text: the last render with the new text spliced in.
+        inputs = (defines, values, meta, (release, self.release_name, self.namespace, render_path))
+        last = self._last_renders.get(analysis.path)
+        if last is not None and all(x is y for x, y in zip(last[0][:3], inputs)) and last[0][3] == inputs[3]:
+            got = splice(
+                last[1], analysis.text, analysis.masked.actions, analysis.path, lambda: self._template_parse(analysis).defines
+            )
+            if got is not None:
+                rendered, writer, output_chars = got
+                self._keep_render(analysis, inputs, rendered, writer, output_chars)
+                return rendered, writer
+        parsed = self._template_parse(analysis)
+        all_defines = ChainMap(parsed.defines, defines)
 
-        def render(values_here, meta_here) -> MapWriter:
+        def render(values_here, meta_here) -> tuple[MapWriter, int]:
             dot = {
             "Values": values_here,
             "Release": {
@@ -348,14 +368,27 @@ class Resolver:
             "Template": {"Name": render_path, "BasePath": render_path.rsplit("/templates/", 1)[0] + "/templates"},
         }
             writer = MapWriter()
-            Evaluator(all_defines, explore=True).render(parsed.nodes, dot, writer)
-            return writer
+            evaluator = Evaluator(all_defines, explore=True)
+            evaluator.render(parsed.nodes, dot, writer)
+            return writer, evaluator.output_chars
 
         try:
-            writer = render(values, meta)  # shared: no copy unless the template changes them
+            writer, output_chars = render(values, meta)  # shared: no copy unless the template changes them
         except SharedValues:
-            writer = render(deep_copy(values), deep_copy(meta))
-        return writer.getvalue(), writer
+            writer, output_chars = render(deep_copy(values), deep_copy(meta))
+        rendered = writer.getvalue()
+        self._keep_render(analysis, inputs, rendered, writer, output_chars)
+        return rendered, writer
+
+    def _keep_render(self, analysis, inputs: tuple, rendered: str, writer, output_chars: int) -> None:
+        """Keep a render for the next keystroke in the template (a few recent templates)."""
+        state = RenderState(
+            analysis.text, analysis.masked.actions, analysis.masked.define_bodies, rendered, writer, output_chars
+        )
+        self._last_renders[analysis.path] = (inputs, state)
+        self._last_renders.move_to_end(analysis.path)
+        if len(self._last_renders) > RENDERS_KEPT:
+            self._last_renders.popitem(last=False)
 
     # -- names -----------------------------------------------------------------------------
 

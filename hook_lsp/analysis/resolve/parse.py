@@ -243,19 +243,28 @@ def _trims(source: str, action: Action) -> tuple[bool, bool]:
     return left, right
 
 
-def parse(source: str, path: str = "", actions: list | None = None) -> Parsed:
-    """Parse a template; defines are returned separately and never output where written.
+def text_chunk(source: str, actions: list[Action], i: int) -> Text:
+    """`text_chunks` ``[i]`` alone: the literal text before action ``i`` (after the last one
+    when ``i == len(actions)``), trimmed as the markers around it ask."""
+    chunk_start = actions[i - 1].span.end if i > 0 else 0
+    chunk_end = actions[i].span.start if i < len(actions) else len(source)
+    if i > 0 and _trims(source, actions[i - 1])[1]:
+        while chunk_start < chunk_end and source[chunk_start] in " \t\r\n":
+            chunk_start += 1
+    if i < len(actions) and _trims(source, actions[i])[0]:
+        while chunk_end > chunk_start and source[chunk_end - 1] in " \t\r\n":
+            chunk_end -= 1
+    return Text(source[chunk_start:chunk_end], chunk_start)
 
-    ``actions`` are ``find_actions(source)`` when the caller has them already (the masker's).
-    """
-    if actions is None:
-        actions = find_actions(source)
-    # Text between actions, trimmed as the markers ask.
+
+def text_chunks(source: str, actions: list[Action]) -> list[Text]:
+    """The literal text before each action and after the last, trimmed as the markers ask
+    (one more than there are actions)."""
     texts: list[Text] = []
     prev_end = 0
     prev_right = False
-    trims = [_trims(source, a) for a in actions]
-    for action, (left, right) in zip(actions, trims):
+    for action in actions:
+        left, right = _trims(source, action)
         chunk_start, chunk_end = prev_end, action.span.start
         if prev_right:
             while chunk_start < chunk_end and source[chunk_start] in " \t\r\n":
@@ -269,7 +278,19 @@ def parse(source: str, path: str = "", actions: list | None = None) -> Parsed:
     if prev_right:
         while tail_start < len(source) and source[tail_start] in " \t\r\n":
             tail_start += 1
-    tail = Text(source[tail_start:], tail_start)
+    texts.append(Text(source[tail_start:], tail_start))
+    return texts
+
+
+def parse(source: str, path: str = "", actions: list | None = None) -> Parsed:
+    """Parse a template; defines are returned separately and never output where written.
+
+    ``actions`` are ``find_actions(source)`` when the caller has them already (the masker's).
+    """
+    if actions is None:
+        actions = find_actions(source)
+    texts = text_chunks(source, actions)
+    tail = texts.pop()
 
     defines: dict[str, Define] = {}
     root: list = []
