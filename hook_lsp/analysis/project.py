@@ -9,6 +9,7 @@ and the language server, so both report the same thing.
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
@@ -64,6 +65,8 @@ class Project:
     #: When set, a chart seen for the first time is not read at once: `chart_for` returns it with
     #: the open buffers only and calls this with it; the caller indexes it (`Chart.index_more`).
     on_new_chart: Callable[[Chart], None] | None = None
+    #: `values_problems` per chart root: (chart, when, result).
+    _values_seen: dict[Path, tuple[Chart, float, list]] = field(default_factory=dict)
 
     def set_base_config(self, config: AnalysisConfig) -> None:
         self.base_config = config
@@ -177,6 +180,7 @@ class Project:
     def file_changed_on_disk(self, path: str, deleted: bool = False) -> None:
         """A watched-file event: refresh the chart unless an editor buffer owns the file."""
         p = Path(path)
+        self._values_seen.clear()  # a values file may have changed
         if p.name in ("Chart.yaml",) or p.suffix == ".toml":
             self.charts.pop(p.parent, None)
             self._configs.clear()
@@ -240,9 +244,23 @@ class Project:
             error = "analysis incomplete: " + "; ".join(dict.fromkeys(failures))
         return FileResult(path, analysis, violations, chart, skipped, complete, error, partial)
 
+    #: Seconds a chart's `values_problems` are reused without looking at the files again (every
+    #: keystroke publishes them, and an umbrella has hundreds of values files). A watched-file
+    #: event, a new chart model or new values settings look again at once.
+    VALUES_RESCAN_SECONDS = 5.0
+
     def values_problems(self, chart: Chart) -> list[tuple[str, str]]:
         """(path, why) for each values file of ``chart`` that was not read (too large, or
         refused for its aliases as Helm refuses it): the values it holds are unknown."""
+        seen = self._values_seen.get(chart.root)
+        now = time.monotonic()
+        if seen is not None and seen[0] is chart and now - seen[1] < self.VALUES_RESCAN_SECONDS:
+            return list(seen[2])
+        out = self._values_problems(chart)
+        self._values_seen[chart.root] = (chart, now, out)
+        return list(out)
+
+    def _values_problems(self, chart: Chart) -> list[tuple[str, str]]:
         from .resolve.values import yaml_file_problem
 
         files = [d / "values.yaml" for d in chart.chart_dirs()]

@@ -137,6 +137,11 @@ class _Builder:
         self.chars.append(ch)
         self.offs.append(off)
 
+    def add_run(self, text: str, start: int, end: int) -> None:
+        """The characters ``text[start:end]``, each at its own offset (one C-level copy)."""
+        self.chars.extend(text[start:end])
+        self.offs.extend(range(start, end))
+
     def text(self) -> str:
         return "".join(self.chars)
 
@@ -224,8 +229,7 @@ def _block(text: str, span: Span) -> _Builder | None:
         else:
             for e in breaks:
                 out.add("\n", e)
-        for k in range(a + indent, b):
-            out.add(text[k], k)
+        out.add_run(text, a + indent, b)
         breaks = [b]
         prev = kind
     if prev is None or chomp == "strip":
@@ -340,6 +344,9 @@ def _with_actions(out: _Builder, span: Span, masked: MaskedTemplate) -> MappedTe
     roles: list[str | None] = [None] * len(chars)  # "drop" | "inline" per char inside an action
     index_of = {o: k for k, o in enumerate(offs)}
     injections_at: list[int] = []
+    #: Positions whose character is dropped or stands for an action's output: the rest is
+    #: copied as it is, in runs.
+    touched: set[int] = set()
     for action in actions:
         ls = source.rfind("\n", 0, action.span.start) + 1
         le = source.find("\n", action.span.end)
@@ -353,6 +360,7 @@ def _with_actions(out: _Builder, span: Span, masked: MaskedTemplate) -> MappedTe
                 continue
             if first is None:
                 first = k
+            touched.add(k)
             if inline_output:
                 roles[k] = "inline"
             else:
@@ -368,22 +376,29 @@ def _with_actions(out: _Builder, span: Span, masked: MaskedTemplate) -> MappedTe
                 k = first - 1
                 while k >= 0 and chars[k] in " \t" and keep[k]:
                     keep[k] = False
+                    touched.add(k)
                     k -= 1
             if raw.endswith("-}}"):
                 k = max(i for i in range(first, len(chars)) if roles[i] == "inline" and action.span.contains(offs[i])) + 1
                 while k < len(chars) and chars[k] in " \t" and keep[k]:
                     keep[k] = False
+                    touched.add(k)
                     k += 1
     text: list[str] = []
     new_offs: list[int] = []
     placeholders: list[tuple[int, int]] = []
     injections: list[int] = []
     inject_set = set(injections_at)
-    for k, ch in enumerate(chars):
+    pos = 0
+    for k in sorted(touched | inject_set):
+        text.extend(chars[pos:k])
+        new_offs.extend(offs[pos:k])
+        pos = k + 1
         if k in inject_set:
             injections.append(len(text))
         if not keep[k]:
             continue
+        ch = chars[k]
         if roles[k] == "inline":
             if placeholders and placeholders[-1][1] == len(text):
                 placeholders[-1] = (placeholders[-1][0], len(text) + 1)
@@ -392,6 +407,8 @@ def _with_actions(out: _Builder, span: Span, masked: MaskedTemplate) -> MappedTe
             ch = FILL if ch not in "\n" else ch
         text.append(ch)
         new_offs.append(offs[k])
+    text.extend(chars[pos:])
+    new_offs.extend(offs[pos:])
     return MappedText("".join(text), new_offs, span.end, placeholders, injections)
 
 
