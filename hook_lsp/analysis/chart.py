@@ -203,6 +203,15 @@ class Chart:
         chart._pending = iter(chart.template_files())
         return chart
 
+    def count_pending(self) -> int:
+        """How many template files are still to be read (listed once: the walk of a large
+        umbrella is not repeated to count them)."""
+        if self._pending is None:
+            return 0
+        files = list(self._pending)
+        self._pending = iter(files)
+        return len(files)
+
     @property
     def indexed(self) -> bool:
         """True once every template file of the chart has been read."""

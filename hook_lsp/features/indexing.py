@@ -65,7 +65,7 @@ async def indexed(chart: Chart) -> None:
 
 async def _index(ls: HookLanguageServer, chart: Chart) -> None:
     await asyncio.sleep(0)  # the opened document is published first
-    total = sum(1 for _ in chart.template_files())
+    total = chart.count_pending()
     progress = _Progress(ls, f"hook-lsp/index/{next(_tokens)}", f"Indexing chart {chart.name}", total)
     started = time.perf_counter()
     read_ahead = getattr(chart.enrich, "read_ahead", None)
