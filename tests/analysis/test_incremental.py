@@ -158,3 +158,33 @@ def test_a_template_that_changes_values_renders_on_its_own_copy(tmp_path):
     chart = Chart.load(root, enrich=Resolver())
     events = {e.name: e.event for ev in ("pre-install", "post-install") for e in chart.order(ev)}
     assert events == {"setter": "post-install", "reader": "pre-install"}
+
+
+def test_values_problems_are_looked_at_again_after_a_file_event(tmp_path, monkeypatch):
+    """Every keystroke publishes the chart's values problems: they are reused for a few seconds,
+    and a watched-file event (or the time running out) looks at the files again."""
+    root = make_chart(tmp_path / "app", "app", {"a.yaml": hook("Job", "a-job", "pre-install")})
+    (root / "values.yaml").write_text("a: 1\n")
+    project = Project()
+    chart = project.chart_for(root / "templates" / "a.yaml")
+    assert project.values_problems(chart) == []
+    (root / "values.yaml").write_text("a: [1, 2\nb: 3\n")  # Helm refuses this file
+    assert project.values_problems(chart) == []  # still the answer of a moment ago
+    project.file_changed_on_disk(str(root / "values.yaml"))
+    chart = project.chart_for(root / "templates" / "a.yaml")
+    (problem,) = project.values_problems(chart)
+    assert problem[0] == str(root / "values.yaml") and "not valid YAML" in problem[1]
+    (root / "values.yaml").write_text("a: 2\n")
+    monkeypatch.setattr(Project, "VALUES_RESCAN_SECONDS", 0.0)
+    assert project.values_problems(chart) == []
+
+
+def test_counting_the_files_to_index_keeps_them_to_read(tmp_path):
+    root = make_chart(
+        tmp_path / "app", "app", {f"{n}.yaml": hook("Job", f"{n}-job", "pre-install") for n in "abc"}
+    )
+    chart = Chart.begin(root)
+    assert chart.count_pending() == 3
+    assert chart.count_pending() == 3  # counting does not consume them
+    assert chart.index_more() and len(chart.templates) == 3
+    assert chart.count_pending() == 0
