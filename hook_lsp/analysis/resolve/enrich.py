@@ -198,7 +198,6 @@ class Resolver:
             return lib.defines
         if chart is not None:
             overrides = {k: chart.templates[k].text for k in chart.tpl_keys if k in chart.templates}
-        from ..chart import read_text
 
         mtimes = dict(stamp[: len(files)])
         texts: list[tuple[str, str]] = []
@@ -210,9 +209,8 @@ class Resolver:
                 # of a `.tpl` buffer, and a chart may have hundreds of templates).
                 cached = self._disk.get(str(f))
                 if cached is None or cached[0] != mtimes.get(str(f)):
-                    text = read_text(f)
                     # Only texts that can define anything are kept (the rest are skipped below).
-                    cached = self._disk[str(f)] = (mtimes.get(str(f)), text if text and "define" in text else None)
+                    cached = self._disk[str(f)] = (mtimes.get(str(f)), _helper_text(f))
                 text = cached[1]
             if not text or "define" not in text:
                 continue
@@ -674,6 +672,22 @@ def _owning_chart(path: Path, root: Path) -> Path:
         if folder == root:
             break
     return root
+
+
+def _helper_text(path: Path) -> str | None:
+    """A template file's text when it may define helpers; None when it cannot (no ``define``),
+    or is binary, too large or unreadable. Most files of an umbrella define nothing: they are
+    read but not decoded."""
+    from ..chart import MAX_TEMPLATE_BYTES
+
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read(MAX_TEMPLATE_BYTES + 1)
+    except OSError:
+        return None
+    if len(data) > MAX_TEMPLATE_BYTES or b"define" not in data or b"\0" in data:
+        return None
+    return data.decode("utf-8", errors="replace")
 
 
 def _mtime(path: Path) -> float:

@@ -236,7 +236,7 @@ def helper_sources(root: Path) -> list[Path]:
     """
     from ..chart import _chart_name
 
-    seen: set[Path] = set()
+    seen: set[tuple[int, int]] = set()
     charts = [(root, _chart_name(root))]
     found: list[tuple[str, Path]] = []
     i = 0
@@ -244,23 +244,24 @@ def helper_sources(root: Path) -> list[Path]:
     while i < len(charts) and i <= MAX_SUBCHARTS:
         chart, prefix = charts[i]
         i += 1
-        real = chart.resolve()
-        if real in seen:
+        try:
+            st = os.stat(chart)  # a folder reached twice (links) by its identity, one call
+        except OSError:
             continue
-        seen.add(real)
-        tdir = chart / "templates"
-        if tdir.is_dir():
-            for dirpath, dirnames, filenames in os.walk(tdir):
-                dirnames.sort()
-                rel = os.path.relpath(dirpath, chart).replace(os.sep, "/")
-                for fn in sorted(filenames):
-                    if fn.endswith((".tpl", ".yaml", ".yml", ".txt")) and fn != "NOTES.txt":
-                        found.append((f"{prefix}/{rel}/{fn}", Path(dirpath) / fn))
-        sub = chart / "charts"
-        if sub.is_dir():
-            for d in sorted(sub.iterdir()):
-                if d.is_dir() and (d / "Chart.yaml").is_file():
-                    charts.append((d, f"{prefix}/charts/{d.name}"))
+        if (st.st_dev, st.st_ino) in seen:
+            continue
+        seen.add((st.st_dev, st.st_ino))
+        # Plain strings and `os.scandir` here: an umbrella has thousands of files, and the first
+        # answer in any of its templates waits for this list.
+        _template_files(os.path.join(chart, "templates"), f"{prefix}/templates", found)
+        try:
+            subs = sorted(e.name for e in os.scandir(os.path.join(chart, "charts")) if _is_dir(e))
+        except OSError:
+            subs = []
+        for name in subs:
+            d = chart / "charts" / name
+            if os.path.isfile(os.path.join(d, "Chart.yaml")):
+                charts.append((d, f"{prefix}/charts/{name}"))
         if i == 1:
             # Helm renders what is vendored under `charts/`; a dependency not vendored yet is
             # looked for next to the chart being edited (see `dependency_dirs`). A subchart's
@@ -268,4 +269,28 @@ def helper_sources(root: Path) -> list[Path]:
             charts.extend((d, f"{prefix}/charts/{d.name}") for d in dependency_dirs(chart))
     # Helm's parse order: more slashes first, then the path in reverse order.
     found.sort(key=lambda item: (item[0].count("/"), item[0]), reverse=True)
-    return [path for _, path in found]
+    return [Path(path) for _, path in found]
+
+
+_HELPER_SUFFIXES = (".tpl", ".yaml", ".yml", ".txt")
+
+
+def _is_dir(entry: os.DirEntry) -> bool:
+    try:
+        return entry.is_dir()
+    except OSError:  # a link loop
+        return False
+
+
+def _template_files(folder: str, prefix: str, out: list[tuple[str, str]]) -> None:
+    """(render path, path) of every template file below ``folder``, in name order."""
+    try:
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except OSError:
+        return
+    for e in entries:
+        if _is_dir(e):  # follows links, as `os.walk` does to list (not to enter) them
+            if not e.is_symlink():
+                _template_files(e.path, f"{prefix}/{e.name}", out)
+        elif e.name.endswith(_HELPER_SUFFIXES) and e.name != "NOTES.txt":
+            out.append((f"{prefix}/{e.name}", e.path))
