@@ -7,8 +7,6 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
-import pytest
-
 from hook_lsp.analysis.chart import Chart, find_chart_root
 from hook_lsp.analysis.hook_model import analyse_template
 from hook_lsp.analysis.resolve import Resolver
@@ -44,36 +42,41 @@ def _positions(text: str, rng: random.Random) -> list[int]:
     return out
 
 
+def _spliced_and_full(resolver: Resolver, chart: Chart, before, after) -> tuple[tuple, tuple, bool]:
+    """The render of ``after`` made just after one of ``before`` (spliced when it can be), a
+    full render of ``after``, and whether the first was spliced."""
+    chart_dir = _owning_chart(Path(before.path), Path(chart.root))
+    defines = resolver.defines(Path(chart.root), chart)
+    values = resolver.values_for(Path(chart.root), chart_dir)
+    resolver._last_renders.clear()
+    resolver._render(before, chart, chart_dir, defines, values)  # the render before the keystroke
+    seen = []
+    real = enrich_module.splice
+
+    def spy(*args, **kwargs):
+        got = real(*args, **kwargs)
+        seen.append(got is not None)
+        return got
+
+    enrich_module.splice = spy
+    try:
+        got = resolver._render(after, chart, chart_dir, defines, values)
+    finally:
+        enrich_module.splice = real
+    resolver._last_renders.clear()
+    full = resolver._render(after, chart, chart_dir, defines, values)
+    return got, full, bool(seen and seen[0])
+
+
 def _check(chart: Chart, resolver: Resolver, analysis, rng: random.Random, counts: dict) -> None:
-    root = Path(chart.root)
-    chart_dir = _owning_chart(Path(analysis.path), root)
-    defines = resolver.defines(root, chart)
-    values = resolver.values_for(root, chart_dir)
     text = analysis.text
     for pos in _positions(text, rng):
         edit = rng.choice(EDITS)
         new = text[:pos] + edit + text[pos:] if edit else text[:pos] + text[pos + 1 :]
-        resolver._last_renders.clear()
-        resolver._render(analysis, chart, chart_dir, defines, values)  # the render before the keystroke
-        after = analyse_template(new, analysis.path)
-        spliced = []
-        real = enrich_module.splice
-
-        def spy(*args, **kwargs):
-            got = real(*args, **kwargs)
-            spliced.append(got is not None)
-            return got
-
-        enrich_module.splice = spy
-        try:
-            got = resolver._render(after, chart, chart_dir, defines, values)
-        finally:
-            enrich_module.splice = real
-        resolver._last_renders.clear()
-        full = resolver._render(after, chart, chart_dir, defines, values)
+        got, full, spliced = _spliced_and_full(resolver, chart, analysis, analyse_template(new, analysis.path))
         assert got[0] == full[0], (analysis.path, pos, edit)
         assert _map(got[1]) == _map(full[1]), (analysis.path, pos, edit)
-        counts["spliced" if spliced and spliced[0] else "rendered"] += 1
+        counts["spliced" if spliced else "rendered"] += 1
 
 
 @needs_corpus
@@ -107,29 +110,15 @@ def test_a_keystroke_that_changes_trimming_or_an_action_renders_anew(tmp_path):
     resolver = Resolver()
     chart = Chart.load(root, enrich=resolver)
     analysis = chart.templates[str(root / "templates" / "job.yaml")]
-    counts = {"spliced": 0, "rendered": 0}
     # Typing in the hook value inside the loop: spliced into both outputs.
     i = text.index("pre-install") + len("pre-install")
-    for new, spliced in [
+    for new, expected in [
         (text[:i] + ",post-install" + text[i:], True),
         (text[:i] + " {{ .x }}" + text[i:], False),  # a new action
         (text.replace("    helm.sh/hook: pre-install\n", "    helm.sh/hook: pre-install\n  "), False),  # trimmed space
     ]:
-        after = analyse_template(new, analysis.path)
-        resolver._last_renders.clear()
-        chart_dir = _owning_chart(Path(analysis.path), root)
-        defines, values = resolver.defines(root, chart), resolver.values_for(root, chart_dir)
-        resolver._render(analysis, chart, chart_dir, defines, values)
-        seen = []
-        real = enrich_module.splice
-        enrich_module.splice = lambda *a, **k: seen.append(real(*a, **k)) or seen[-1]
-        try:
-            got = resolver._render(after, chart, chart_dir, defines, values)
-        finally:
-            enrich_module.splice = real
-        resolver._last_renders.clear()
-        full = resolver._render(after, chart, chart_dir, defines, values)
-        assert (seen[0] is not None) == spliced, new
+        got, full, spliced = _spliced_and_full(resolver, chart, analysis, analyse_template(new, analysis.path))
+        assert spliced == expected, new
         assert got[0] == full[0] and _map(got[1]) == _map(full[1])
         if spliced:
             assert got[0].count("helm.sh/hook: pre-install,post-install") == 2
