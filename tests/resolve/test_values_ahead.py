@@ -128,3 +128,20 @@ def test_indexing_sees_the_same_values_with_and_without_the_helper(tmp_path, mon
     assert taken and all(taken)  # every file came from the helper
     assert ahead[root / "charts" / "sub-1"]["replicas"] == 9  # the parent's section still wins
     assert ahead[root / "charts" / "sub-3"]["global"] == {"a": 3, "region": "eu"}
+
+
+def test_the_helper_never_imports_from_the_workspace(tmp_path, monkeypatch):
+    """An editor starts the server in the workspace: a `hook_lsp` package there must not be
+    what the helper runs."""
+    workspace = tmp_path / "ws"
+    (workspace / "hook_lsp").mkdir(parents=True)
+    marker = tmp_path / "imported"
+    (workspace / "hook_lsp" / "__init__.py").write_text(f"open({str(marker)!r}, 'w').close()\n")
+    (workspace / "values.yaml").write_text("a: 1\n")
+    monkeypatch.chdir(workspace)
+    monkeypatch.setenv("PYTHONPATH", str(workspace))
+    proc = values_ahead.start([workspace / "values.yaml"])
+    assert proc is not None
+    _wait_for([workspace / "values.yaml"])
+    assert proc.wait(timeout=60) == 0
+    assert not marker.exists()

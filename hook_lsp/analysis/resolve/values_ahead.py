@@ -4,11 +4,11 @@ An umbrella chart's values files add up to megabytes of YAML (14 MB in the bench
 243 subcharts): reading them is about a third of indexing such a chart, and nothing needs a
 subchart's values before its first template is rendered. When the server starts indexing a
 large chart in the background, `start` runs this module in a second process (the server's own
-interpreter, ``-c`` with the server's import path) and sends it the chart's values files in the
-order indexing reaches them. The helper reads each with `values.read_values_file`, the function
-the server itself uses, and streams the result back (pickled: maps, lists, strings, numbers);
-`values._load_file` takes a file from it when the file's modification time and size still match,
-and reads the file itself otherwise. So the second core reads values while the first reads
+interpreter, isolated, importing the server's own hook_lsp) and sends it the chart's values
+files in the order indexing reaches them. The helper reads each with `values.read_values_file`,
+the function the server itself uses, and streams the result back (pickled: maps, lists,
+strings, numbers); `values._load_file` takes a file from it when the file's modification time
+and size still match, and reads the file itself otherwise. So the second core reads values while the first reads
 templates, and the data is the same either way.
 
 Nothing waits on the helper: a file it has not sent yet is read in-process, and a helper that
@@ -60,7 +60,7 @@ def start(paths: list[Path]) -> subprocess.Popen | None:
     """Start a helper reading ``paths`` (in that order); None when it cannot start."""
     try:
         proc = subprocess.Popen(
-            [sys.executable, "-c", _CHILD, *(p for p in sys.path if isinstance(p, str))],
+            [sys.executable, "-I", "-c", _CHILD, *_import_path()],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
@@ -73,6 +73,17 @@ def start(paths: list[Path]) -> subprocess.Popen | None:
     threading.Thread(target=_send, args=(proc, [str(p) for p in paths]), daemon=True).start()
     threading.Thread(target=_receive, args=(proc,), daemon=True).start()
     return proc
+
+
+def _import_path() -> list[str]:
+    """Where the helper imports from: the folder of this very hook_lsp first, then the server's
+    other absolute import paths. Never the working folder (an editor starts the server in the
+    workspace, and ``-I`` keeps it and the environment's ``PYTHONPATH`` out of the helper's path),
+    so the helper runs the server's own code and nothing of the workspace."""
+    import hook_lsp
+
+    own = os.path.dirname(os.path.dirname(os.path.abspath(hook_lsp.__file__)))
+    return [own, *(p for p in sys.path if isinstance(p, str) and p and os.path.isabs(p) and p != own)]
 
 
 def take(path: str, stamp: tuple[int, int]) -> tuple[object, str | None] | None:
