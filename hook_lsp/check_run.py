@@ -92,7 +92,10 @@ def analyse_files(job: Job, files: list[tuple[int, Path]]) -> Outcome:
         from .cache_location import cache_dir
         from .check_cache import CheckCache
 
-        cache = CheckCache(cache_dir(), list(project.values_files))
+        try:
+            cache = CheckCache(cache_dir(), list(project.values_files))
+        except RuntimeError:  # no home folder to keep it in: run without the cache
+            cache = None
     replayed: list[str] = []
     #: Chart (or lone file) of each checked file, in order of first appearance, with its cache key.
     scopes: dict[Path, tuple[str | None, int]] = {}

@@ -131,7 +131,10 @@ def install() -> CodeCache | None:
         return _active
     import importlib
 
-    cache = CodeCache(cache_file())
+    try:
+        cache = CodeCache(cache_file())
+    except (RuntimeError, OSError, ValueError, KeyError):  # no home folder to find: compile as usual
+        return None
     for name, builtin in _PATCHED:
         try:
             module = importlib.import_module(name)

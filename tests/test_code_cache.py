@@ -165,3 +165,15 @@ def test_install_patches_the_generators_once():
             if module is not None and builtin in vars(module) and getattr(module, builtin) != getattr(builtins, builtin):
                 delattr(module, builtin)
         code_cache._active = before
+
+
+def test_no_home_folder_means_no_cache_not_a_failed_start(monkeypatch):
+    def no_home():
+        raise RuntimeError("Could not determine home directory.")
+
+    monkeypatch.delenv("HOOK_LSP_CACHE_DIR", raising=False)
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    monkeypatch.setattr(Path, "home", staticmethod(no_home))
+    monkeypatch.setattr(code_cache, "_active", None)
+    assert code_cache.install() is None
+    code_cache.save()  # nothing to save, no error
