@@ -67,15 +67,16 @@ class _Inside:
         return real is not None and (real == self.real or self.real in real.parents)
 
 
-def read_text(path: Path) -> str | None:
-    """A template's text, or None for binary, oversized or unreadable files."""
+def read_text(path: Path, containing: bytes | None = None) -> str | None:
+    """A template's text, or None for binary, oversized or unreadable files; with
+    ``containing``, None too when the file's bytes lack it (such a file is not decoded: most
+    files of an umbrella define no helper)."""
     try:
-        if path.stat().st_size > MAX_TEMPLATE_BYTES:
-            return None
-        data = path.read_bytes()
+        with open(path, "rb") as fh:
+            data = fh.read(MAX_TEMPLATE_BYTES + 1)
     except OSError:
         return None
-    if b"\0" in data:
+    if len(data) > MAX_TEMPLATE_BYTES or b"\0" in data or (containing is not None and containing not in data):
         return None
     return data.decode("utf-8", errors="replace")
 

@@ -198,6 +198,7 @@ class Resolver:
             return lib.defines
         if chart is not None:
             overrides = {k: chart.templates[k].text for k in chart.tpl_keys if k in chart.templates}
+        from ..chart import read_text
 
         mtimes = dict(stamp[: len(files)])
         texts: list[tuple[str, str]] = []
@@ -210,7 +211,7 @@ class Resolver:
                 cached = self._disk.get(str(f))
                 if cached is None or cached[0] != mtimes.get(str(f)):
                     # Only texts that can define anything are kept (the rest are skipped below).
-                    cached = self._disk[str(f)] = (mtimes.get(str(f)), _helper_text(f))
+                    cached = self._disk[str(f)] = (mtimes.get(str(f)), read_text(f, containing=b"define"))
                 text = cached[1]
             if not text or "define" not in text:
                 continue
@@ -337,10 +338,11 @@ class Resolver:
             render_path = chart.render_path(Path(analysis.path))
         except ValueError:
             render_path = Path(analysis.path).name
-        # A keystroke in literal text: the last render with the new text spliced in.
+        # A keystroke in literal text: the last render with the new text spliced in, when it
+        # was made from these very helpers, values and metadata, for the same release and path.
         inputs = (defines, values, meta, (release, self.release_name, self.namespace, render_path))
         last = self._last_renders.get(analysis.path)
-        if last is not None and all(x is y for x, y in zip(last[0][:3], inputs)) and last[0][3] == inputs[3]:
+        if last is not None and _same_inputs(last[0], inputs):
             got = splice(
                 last[1], analysis.text, analysis.masked.actions, analysis.path, lambda: self._template_parse(analysis).defines
             )
@@ -674,20 +676,9 @@ def _owning_chart(path: Path, root: Path) -> Path:
     return root
 
 
-def _helper_text(path: Path) -> str | None:
-    """A template file's text when it may define helpers; None when it cannot (no ``define``),
-    or is binary, too large or unreadable. Most files of an umbrella define nothing: they are
-    read but not decoded."""
-    from ..chart import MAX_TEMPLATE_BYTES
-
-    try:
-        with open(path, "rb") as fh:
-            data = fh.read(MAX_TEMPLATE_BYTES + 1)
-    except OSError:
-        return None
-    if len(data) > MAX_TEMPLATE_BYTES or b"define" not in data or b"\0" in data:
-        return None
-    return data.decode("utf-8", errors="replace")
+def _same_inputs(a: tuple, b: tuple) -> bool:
+    """Render inputs (helpers, values, metadata, names): the first three by identity."""
+    return a[0] is b[0] and a[1] is b[1] and a[2] is b[2] and a[3] == b[3]
 
 
 def _mtime(path: Path) -> float:

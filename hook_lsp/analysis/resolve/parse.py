@@ -260,26 +260,7 @@ def text_chunk(source: str, actions: list[Action], i: int) -> Text:
 def text_chunks(source: str, actions: list[Action]) -> list[Text]:
     """The literal text before each action and after the last, trimmed as the markers ask
     (one more than there are actions)."""
-    texts: list[Text] = []
-    prev_end = 0
-    prev_right = False
-    for action in actions:
-        left, right = _trims(source, action)
-        chunk_start, chunk_end = prev_end, action.span.start
-        if prev_right:
-            while chunk_start < chunk_end and source[chunk_start] in " \t\r\n":
-                chunk_start += 1
-        if left:
-            while chunk_end > chunk_start and source[chunk_end - 1] in " \t\r\n":
-                chunk_end -= 1
-        texts.append(Text(source[chunk_start:chunk_end], chunk_start))
-        prev_end, prev_right = action.span.end, right
-    tail_start = prev_end
-    if prev_right:
-        while tail_start < len(source) and source[tail_start] in " \t\r\n":
-            tail_start += 1
-    texts.append(Text(source[tail_start:], tail_start))
-    return texts
+    return [text_chunk(source, actions, i) for i in range(len(actions) + 1)]
 
 
 def parse(source: str, path: str = "", actions: list | None = None) -> Parsed:

@@ -267,7 +267,9 @@ def helper_sources(root: Path) -> list[Path]:
             # looked for next to the chart being edited (see `dependency_dirs`). A subchart's
             # own dependencies are those in its `charts/` folder, as Helm loads it.
             charts.extend((d, f"{prefix}/charts/{d.name}") for d in dependency_dirs(chart))
-    # Helm's parse order: more slashes first, then the path in reverse order.
+    # Helm's parse order: more slashes first, then the path in reverse order (helm v4.2.4 and
+    # v3.21.4, pkg/engine/engine.go: `sortTemplates` with `byPathLen`, parsed in that order by
+    # `render`; a later `t.New(name).Parse` replaces an earlier define of the same name).
     found.sort(key=lambda item: (item[0].count("/"), item[0]), reverse=True)
     return [Path(path) for _, path in found]
 
