@@ -30,7 +30,7 @@ _DOC_SEPARATOR = re.compile(r"^---[ \t]*", re.MULTILINE)
 
 
 
-class _UntypedResolver(VersionedResolver):
+class UntypedResolver(VersionedResolver):
     """Gives every node its default tag.
 
     The tree never reads tags (`yaml_types` types scalars the way Helm's YAML library does), and
@@ -84,7 +84,7 @@ def make_composer(resolver) -> Callable[[str], object]:
     return compose
 
 
-_compose = make_composer(_UntypedResolver)
+_compose = make_composer(UntypedResolver)
 
 
 @dataclass(slots=True)

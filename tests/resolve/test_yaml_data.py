@@ -80,6 +80,34 @@ def test_unusual_documents_are_left_to_ruamel(text):
         assert _same(got, data) and broken is None
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        SCALARS,
+        "e: !!str 5\nf: !!str true\ng: [!!str ~, !!int '7']\n",  # explicit tags on plain scalars
+        "a: ! 123\nb: {c: ! true}\n",  # the non-specific tag
+        "!!str 5: key\n1: a\ntrue: b\n~: c\n",  # typed keys
+        "<<: {a: 1}\nb: 2\n",  # a merge key without an alias
+        "msg: Important! Read this\nbang: a!b\n",  # '!' that starts no tag
+        "x: '!!str'\ny: \"! 1\"\n",
+    ],
+)
+def test_untyped_reading_types_as_ruamel(text):
+    """Values are composed untyped and typed while built: tags must still win."""
+    expected, error = _outcome(lambda: _REFERENCE.load(text))
+    got, _refused, broken = values._read(text)
+    if error is not None:
+        assert got is None
+    else:
+        assert broken is None and _same(got, expected)
+
+
+def test_only_texts_with_tag_starts_are_read_typed():
+    assert not values._may_hold_tags("msg: Important! Read this\nbang: a!b\n")
+    for text in ("!!str 5\n", "a: !!str 5\n", "a: [!x 1]\n", "a: {b: ! 1}\n", "a:\n- !!int '3'\n", "a: 1,!b\n"):
+        assert values._may_hold_tags(text), text
+
+
 def test_file_reads_share_maps():
     data, _refused, _broken = values._read("a: {b: [{c: 1}]}\n", SharedDict)
     assert type(data) is SharedDict and type(data["a"]) is SharedDict and type(data["a"]["b"][0]) is SharedDict

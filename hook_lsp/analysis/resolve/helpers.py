@@ -3,12 +3,16 @@
 `HelperLibrary` holds the helper files visible to a chart in Helm's load order and parses a file
 only when a template asks for a name it may define (`define_names` finds the candidates without
 parsing). Parsed files are shared by every chart of a process (`PARSED_HELPERS`, keyed by path
-and a hash of the text): library charts such as bitnami's `common` serve many charts.
+and a hash of the text): library charts such as bitnami's `common` serve many charts. Copies of
+one file at other paths are parsed once too (`parsed_defines`): an umbrella vendors the same
+`common` library into each of its subcharts.
 """
 
 from __future__ import annotations
 
 import re
+from collections import OrderedDict
+from dataclasses import replace
 
 from .parse import Define, parse
 
@@ -16,6 +20,28 @@ from .parse import Define, parse
 PARSED_HELPERS: dict[str, tuple[int, dict[str, Define]]] = {}
 #: Candidate define names per helper file: path -> (hash of its text, names or None).
 HELPER_NAMES: dict[str, tuple[int, frozenset[str] | None]] = {}
+#: Defines per helper text, as parsed at the first path seen (see `parsed_defines`).
+_BY_TEXT: OrderedDict[str, dict[str, Define]] = OrderedDict()
+#: Distinct helper texts kept (edits of a `.tpl` buffer make a new text at every keystroke).
+TEXTS_KEPT = 2048
+
+
+def parsed_defines(text: str, path: str) -> dict[str, Define]:
+    """The defines of helper file ``path`` holding ``text``.
+
+    A text already parsed at another path is not parsed again: its defines are copied with
+    this path (a parse differs by the path it names, nothing else), and share their bodies.
+    """
+    defines = _BY_TEXT.get(text)
+    if defines is None:
+        defines = _BY_TEXT[text] = parse(text, path).defines
+        if len(_BY_TEXT) > TEXTS_KEPT:
+            _BY_TEXT.popitem(last=False)
+    else:
+        _BY_TEXT.move_to_end(text)
+    if any(d.path != path for d in defines.values()):
+        defines = {name: replace(d, path=path) for name, d in defines.items()}
+    return defines
 
 
 #: A ``define``/``block`` action's name as written: ``{{`` and an optional trim marker, then the
@@ -58,7 +84,7 @@ class HelperLibrary:
         key = hash(text)
         hit = self._parsed.get(path)
         if hit is None or hit[0] != key:
-            hit = self._parsed[path] = (key, parse(text, path).defines)
+            hit = self._parsed[path] = (key, parsed_defines(text, path))
         return hit[1]
 
     def get(self, name: str, default=None):

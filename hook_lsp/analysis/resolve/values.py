@@ -16,8 +16,8 @@ from pathlib import Path
 from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
 from ruamel.yaml.resolver import VersionedResolver
 
-from ..chart import MAX_SUBCHARTS, MAX_TEMPLATE_BYTES, read_text
-from ..yaml_tree import make_composer, make_yaml
+from ..chart import MAX_SUBCHARTS, MAX_TEMPLATE_BYTES, is_dir_entry, read_text
+from ..yaml_tree import UntypedResolver, make_composer, make_yaml
 from . import values_ahead
 from .aliases import alias_problem
 from .shared import SharedDict, shared
@@ -69,10 +69,44 @@ class _Resolver(VersionedResolver):
         return tag
 
 
+_RESOLVER = _Resolver()
 _SAFE = make_yaml(_Resolver)
 _compose = make_composer(_Resolver)
-#: libyaml composes and types the nodes; `yaml_data.build` makes the data (ruamel otherwise).
+#: libyaml composes the nodes, untyped, and `yaml_data.build` makes the data, typing plain
+#: scalars as `_Resolver` does (ruamel otherwise). The typing is done once per distinct text
+#: (`_plain_tag`): values files repeat `true`, `""`, `IfNotPresent` and ports a thousand times,
+#: and libyaml calling the resolver back for every node was a quarter of the reading time.
+_compose_untyped = make_composer(UntypedResolver)
 _FAST = fast_path_available(_SAFE)
+_PLAIN_TAGS: dict[str, str] = {}
+#: Distinct plain texts remembered (numbers and words of every values file read).
+PLAIN_TAGS_KEPT = 200_000
+
+
+def _may_hold_tags(text: str) -> bool:
+    """Whether ``text`` may hold a tag (a ``!`` that starts a token).
+
+    An untyped node does not say whether its text had no tag or had ``!!str`` (or the
+    non-specific ``!``): both are strings whatever they look like, so a text that may hold
+    tags is composed typed. A ``!`` inside a word or a string ("Important!") is no tag;
+    testing each one beats a regular expression over the whole file by far.
+    """
+    i = text.find("!")
+    while i >= 0:
+        if i == 0 or text[i - 1] in " \t\r\n[{,":
+            return True
+        i = text.find("!", i + 1)
+    return False
+
+
+def _plain_tag(text: str) -> str:
+    """The tag `_Resolver` gives a plain scalar ``text`` (remembered)."""
+    tag = _PLAIN_TAGS.get(text)
+    if tag is None:
+        if len(_PLAIN_TAGS) >= PLAIN_TAGS_KEPT:
+            _PLAIN_TAGS.clear()
+        tag = _PLAIN_TAGS[text] = str(_RESOLVER.resolve(ScalarNode, text, (True, False)))
+    return tag
 
 
 def load_yaml(text: str) -> object:
@@ -101,13 +135,14 @@ def _read(text: str, mapping: type = dict) -> tuple[object, str | None, str | No
     try:
         node = None
         if _FAST:
-            node = _compose(text)
+            untyped = not _may_hold_tags(text)
+            node = _compose_untyped(text) if untyped else _compose(text)
             if node is None:
                 return None, None, None  # an empty document
             # Anything unusual (aliases of maps or lists, tags, merge keys, duplicate keys)
             # goes to the alias check and ruamel's constructor below.
             try:
-                return build(node, mapping), None, None
+                return build(node, mapping, _plain_tag if untyped else None), None, None
             except (Unusual, RecursionError):
                 pass
         if "*" in text and "&" in text:
@@ -255,7 +290,7 @@ def helper_sources(root: Path) -> list[Path]:
         # answer in any of its templates waits for this list.
         _template_files(os.path.join(chart, "templates"), f"{prefix}/templates", found)
         try:
-            subs = sorted(e.name for e in os.scandir(os.path.join(chart, "charts")) if _is_dir(e))
+            subs = sorted(e.name for e in os.scandir(os.path.join(chart, "charts")) if is_dir_entry(e))
         except OSError:
             subs = []
         for name in subs:
@@ -277,13 +312,6 @@ def helper_sources(root: Path) -> list[Path]:
 _HELPER_SUFFIXES = (".tpl", ".yaml", ".yml", ".txt")
 
 
-def _is_dir(entry: os.DirEntry) -> bool:
-    try:
-        return entry.is_dir()
-    except OSError:  # a link loop
-        return False
-
-
 def _template_files(folder: str, prefix: str, out: list[tuple[str, str]]) -> None:
     """(render path, path) of every template file below ``folder``, in name order."""
     try:
@@ -291,7 +319,7 @@ def _template_files(folder: str, prefix: str, out: list[tuple[str, str]]) -> Non
     except OSError:
         return
     for e in entries:
-        if _is_dir(e):  # follows links, as `os.walk` does to list (not to enter) them
+        if is_dir_entry(e):  # follows links, as `os.walk` does to list (not to enter) them
             if not e.is_symlink():
                 _template_files(e.path, f"{prefix}/{e.name}", out)
         elif e.name.endswith(_HELPER_SUFFIXES) and e.name != "NOTES.txt":

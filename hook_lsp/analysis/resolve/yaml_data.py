@@ -16,6 +16,8 @@ two agree on every values file of the corpus.
 
 from __future__ import annotations
 
+from typing import Callable
+
 from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 _P = "tag:yaml.org,2002:"
@@ -58,19 +60,30 @@ def _float(text: str) -> float:
     return sign * float(s)
 
 
-def build(node, mapping: type = dict) -> object:
+def build(node, mapping: type = dict, plain_tag: Callable[[str], str] | None = None) -> object:
     """The data of a composed node, as ruamel's safe constructor would build it (its maps as
     ``mapping``, a `dict` subclass).
+
+    ``plain_tag``: the node was composed untyped (every scalar a string), and this gives the
+    tag of a plain scalar's text, as the resolver would have (see `values._read`).
 
     A map or list reached twice is an alias: `Unusual` too, so that the caller checks the
     document for alias bombs before anything is expanded.
     """
     seen: set[int] = set()
 
+    def scalar_tag(node) -> str:
+        tag = node.tag
+        if plain_tag is not None and tag == _STR and not node.style:
+            return plain_tag(node.value)
+        return tag
+
     def walk(node) -> object:
         cls = type(node)
         tag = node.tag
         if cls is ScalarNode:
+            if plain_tag is not None and tag == _STR and not node.style:
+                tag = plain_tag(node.value)
             if tag == _STR:
                 return node.value
             if tag == _NULL:
@@ -88,7 +101,7 @@ def build(node, mapping: type = dict) -> object:
         if cls is MappingNode and tag == _MAP:
             out = mapping()
             for key_node, value_node in node.value:
-                if type(key_node) is not ScalarNode or key_node.tag == _MERGE:
+                if type(key_node) is not ScalarNode or scalar_tag(key_node) == _MERGE:
                     raise Unusual("key")
                 key = walk(key_node)
                 if key in out:
