@@ -52,18 +52,19 @@ class _Inside:
     """Whether a path, symbolic links resolved, stays inside a chart folder.
 
     Paths are compared as strings (`os.path.realpath`, a prefix test): an umbrella asks this
-    for each of its hundreds of subcharts before the first answer.
+    for each of its hundreds of subcharts before the first answer. They are case-folded where
+    the platform's paths are (`os.path.normcase`), as `Path` comparisons are.
     """
 
     def __init__(self, root: Path) -> None:
-        self.real = self.resolve(root) or str(root)
+        self.real = self.resolve(root) or os.path.normcase(str(root))
         self._prefix = os.path.join(self.real, "")
 
     @staticmethod
     def resolve(path) -> str | None:
         """The real path, or None for an unreadable path."""
         try:
-            return os.path.realpath(path)
+            return os.path.normcase(os.path.realpath(path))
         except (OSError, ValueError):
             return None
 
@@ -314,7 +315,7 @@ class Chart:
                 continue
             for sub, entry in subs:
                 # Only a link needs resolving: any other entry is the real folder's own child.
-                real = inside.resolve(sub) if entry.is_symlink() else os.path.join(charts_real, entry.name)
+                real = inside.resolve(sub) if entry.is_symlink() else os.path.normcase(os.path.join(charts_real, entry.name))
                 if real is None or real in seen or not inside.holds(real):
                     continue
                 if is_dir_entry(entry) and os.path.isfile(os.path.join(sub, "Chart.yaml")):
@@ -323,9 +324,10 @@ class Chart:
         return out[: MAX_SUBCHARTS + 1]
 
     def owns(self, path: Path) -> bool:
-        # A prefix test on the (normalised) path strings is `relative_to`'s answer without
-        # splitting both paths into parts: a run asks it for every file and every chart.
-        text, root = str(path), str(self.root)
+        # A prefix test on the (normalised, case-folded where the platform folds) path strings
+        # is `relative_to`'s answer without splitting both paths into parts: a run asks it for
+        # every file and every chart.
+        text, root = os.path.normcase(str(path)), os.path.normcase(str(self.root))
         if text != root and not text.startswith(os.path.join(root, "")):
             return False
         return is_template_file(path)

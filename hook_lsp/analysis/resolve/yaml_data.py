@@ -80,10 +80,8 @@ def build(node, mapping: type = dict, plain_tag: Callable[[str], str] | None = N
 
     def walk(node) -> object:
         cls = type(node)
-        tag = node.tag
         if cls is ScalarNode:
-            if plain_tag is not None and tag == _STR and not node.style:
-                tag = plain_tag(node.value)
+            tag = scalar_tag(node)
             if tag == _STR:
                 return node.value
             if tag == _NULL:
@@ -95,6 +93,7 @@ def build(node, mapping: type = dict, plain_tag: Callable[[str], str] | None = N
             if tag == _FLOAT:
                 return _float(node.value)
             raise Unusual(tag)
+        tag = node.tag
         if id(node) in seen:
             raise Unusual("alias")
         seen.add(id(node))
