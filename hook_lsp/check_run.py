@@ -64,14 +64,31 @@ class Job:
     profile_note: Callable[[object], str | None]
     config_at: Callable[[object, Path], object]
     progress: Callable[[], None] = lambda: None
+    #: Work of the parent's own that does not depend on the outcome (the probe of the optional
+    #: parts): with workers, done while they work instead of after them.
+    meanwhile: Callable[[], None] = lambda: None
+
+
+#: Real paths met in this run: listing the files, sharing them out and checking them each need
+#: them (a `realpath` checks every folder of the path), and forked workers inherit them.
+_REAL: dict[Path, Path | None] = {}
 
 
 def resolved(path: Path) -> Path | None:
     """The real path, or None for a symbolic-link loop (reported as an I/O error)."""
-    try:
-        return path.resolve()
-    except (OSError, RuntimeError):  # RuntimeError: "Symlink loop" (Python < 3.13)
-        return None
+    real = _REAL.get(path, path)
+    if real is path:
+        try:
+            real = path.resolve()
+        except (OSError, RuntimeError):  # RuntimeError: "Symlink loop" (Python < 3.13)
+            real = None
+        _REAL[path] = real
+    return real
+
+
+def known_real(path: Path, real: Path) -> None:
+    """Record ``real`` as the real path of ``path`` (a listing that resolved its folder)."""
+    _REAL[path] = real
 
 
 def shown(path: Path, cwd: Path, given: Path | None = None) -> str:
@@ -190,12 +207,19 @@ def jobs_for(requested: int | None, files: list[Path]) -> int:
 def split(files: list[Path], jobs: int) -> list[list[tuple[int, Path]]]:
     """Files shared out by chart (a chart never spans two shares), largest charts first, each
     to the share with the fewest bytes so far; every share keeps the run's order."""
-    from .check_cache import CheckCache
+    from .analysis.chart import find_chart_root
 
     groups: dict[Path, list[tuple[int, Path]]] = {}
+    #: Chart root by folder: files of one folder share it (`find_chart_root` climbs to it).
+    roots: dict[Path, Path | None] = {}
     for index, f in enumerate(files):
         real = resolved(f)
-        scope = CheckCache.scope_of(real) if real is not None else f
+        if real is None:
+            scope = f
+        else:
+            if real.parent not in roots:
+                roots[real.parent] = find_chart_root(real)
+            scope = roots[real.parent] or real  # outside any chart: the file (`CheckCache.scope_of`)
         groups.setdefault(scope, []).append((index, f))
     sizes = {scope: sum(_size(f) for _i, f in members) for scope, members in groups.items()}
     shares: list[list[tuple[int, Path]]] = [[] for _ in range(jobs)]
@@ -227,6 +251,9 @@ def run(job: Job, files: list[Path], jobs: int) -> Outcome:
     try:
         with ProcessPoolExecutor(len(shares), mp_context=multiprocessing.get_context("fork")) as pool:
             futures = {pool.submit(_work, share): share for share in shares}
+            # Every worker is forked by now (the pool forks them all at the first submit), so
+            # nothing the parent loads from here on is copied into them.
+            job.meanwhile()
             for done in as_completed(futures):
                 for _ in futures[done]:
                     job.progress()

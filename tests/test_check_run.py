@@ -98,3 +98,48 @@ def test_small_runs_and_explicit_counts(tmp_path):
 def test_jobs_must_be_a_positive_number(tmp_path):
     bad = _check(".", "--jobs", "0", cwd=tmp_path, cache=tmp_path)
     assert bad.returncode == 2 and "--jobs" in bad.stderr
+
+
+def test_listing_knows_each_files_real_path(tmp_path):
+    """`collect` resolves one folder per walk, not every file: it lists what resolving each file
+    would list, and the real paths it records are `Path.resolve`'s."""
+    import os
+
+    from hook_lsp.cli import collect
+
+    real_root = _charts(tmp_path / "repo", 2)
+    (real_root / "chart00" / "templates" / "notes.md").write_text("# not a template\n")
+    (real_root / "docs").mkdir()
+    (real_root / "docs" / "job.yaml").write_text(HOOK.format(name="docs", weight=0))  # not in templates/
+    # A link outside templates/ to a template, and a template-named link to a non-template.
+    os.symlink(real_root / "chart00" / "templates" / "job0.yaml", real_root / "docs" / "linked.yaml")
+    os.symlink(real_root / "chart00" / "templates" / "notes.md", real_root / "chart01" / "templates" / "notes.yaml")
+    given = tmp_path / "through-a-link"
+    os.symlink(real_root, given)
+    check_run._REAL.clear()
+    files = collect([str(given)])
+    expected = []
+    for dirpath, dirnames, filenames in os.walk(given):
+        dirnames.sort()
+        for fn in sorted(filenames):
+            f = Path(dirpath) / fn
+            real = f.resolve()
+            if real.suffix == ".yaml" and "templates" in real.parts:
+                expected.append(f)
+    assert files == expected and len(files) >= 3
+    assert any(f.parent.name == "docs" for f in files)  # the link into templates/ counts
+    assert not any(f.name == "notes.yaml" for f in files)
+    for f in files:
+        assert check_run.resolved(f) == f.resolve()
+
+
+def test_loose_files_of_one_folder_are_separate_scopes(tmp_path):
+    """Outside any chart each file is its own scope, even when a folder holds several."""
+    files = []
+    for i in range(4):
+        f = tmp_path / "templates" / f"loose{i}.yaml"
+        f.parent.mkdir(exist_ok=True)
+        f.write_text(HOOK.format(name=f"loose{i}", weight=i))
+        files.append(f)
+    shares = check_run.split(files, 2)
+    assert len(shares) == 2 and sorted(i for share in shares for i, _ in share) == [0, 1, 2, 3]

@@ -19,10 +19,19 @@ from __future__ import annotations
 from typing import Callable
 
 from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
+from ruamel.yaml.resolver import BaseResolver
 
 _P = "tag:yaml.org,2002:"
 _STR, _INT, _FLOAT, _BOOL, _NULL = _P + "str", _P + "int", _P + "float", _P + "bool", _P + "null"
 _MAP, _SEQ, _MERGE = _P + "map", _P + "seq", _P + "merge"
+
+#: The tags a composer gives nodes by default are three objects shared by every node, and
+#: ruamel's `Node.tag` formats a node's tag anew at each read (a fifth of `build`'s time on an
+#: untyped composition): these three are read by identity, every other tag through `Node.tag`.
+_DEFAULT_TAGS = {
+    id(t): str(t)
+    for t in (BaseResolver.DEFAULT_SCALAR_TAG, BaseResolver.DEFAULT_SEQUENCE_TAG, BaseResolver.DEFAULT_MAPPING_TAG)
+}
 
 #: ruamel's boolean table (lower-cased); the YAML 1.2 resolver only types true/false as bool.
 _BOOLS = {"yes": True, "no": False, "y": True, "n": False, "true": True, "false": False, "on": True, "off": False}
@@ -72,8 +81,10 @@ def build(node, mapping: type = dict, plain_tag: Callable[[str], str] | None = N
     """
     seen: set[int] = set()
 
+    default_tag = _DEFAULT_TAGS.get
+
     def scalar_tag(node) -> str:
-        tag = node.tag
+        tag = default_tag(id(node.ctag)) or node.tag
         if plain_tag is not None and tag == _STR and not node.style:
             return plain_tag(node.value)
         return tag
@@ -93,7 +104,7 @@ def build(node, mapping: type = dict, plain_tag: Callable[[str], str] | None = N
             if tag == _FLOAT:
                 return _float(node.value)
             raise Unusual(tag)
-        tag = node.tag
+        tag = default_tag(id(node.ctag)) or node.tag
         if id(node) in seen:
             raise Unusual("alias")
         seen.add(id(node))
