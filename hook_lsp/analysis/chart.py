@@ -178,8 +178,8 @@ class Chart:
     templates: dict[str, TemplateAnalysis] = field(default_factory=dict)
     #: Rendered path (``<chart>/templates/x.yaml``) of each file, for Helm's file order.
     render_paths: dict[str, str] = field(default_factory=dict)
-    #: Optional hook for issue-6 style resolution of helper/values annotations.
-    enrich: Callable[[TemplateAnalysis, "Chart"], None] | None = None
+    #: Resolves templated annotations: (analysis, chart, whether the text is an editor buffer).
+    enrich: Callable[[TemplateAnalysis, "Chart", bool], None] | None = None
     _order_cache: dict[str, list[HookEntry]] | None = None
     #: Bumped whenever a template is added, re-analysed or removed: caches of anything derived
     #: from the chart's templates compare it instead of the templates themselves.
@@ -347,7 +347,7 @@ class Chart:
         # Partials are analysed when first used (chart-wide views read manifests only).
         analysis = DeferredAnalysis(key, text) if os.path.basename(key).startswith("_") else analyse_template(text, key)
         if self.enrich is not None:
-            self.enrich(analysis, self)
+            self.enrich(analysis, self, not from_disk)
         self.templates[key] = analysis
         if key.endswith(".tpl"):
             self.tpl_keys.add(key)

@@ -28,11 +28,11 @@ from ..hook_model import Annotation, Resource, TemplateAnalysis, rebuild_hook
 from ..source import LineIndex, Span
 from ..yaml_tree import YMap, YScalar, parse_documents, path_get
 from ..yaml_types import plain_scalar_type
-from .evaluate import MARK, UNKNOWN, Budget, Evaluator
+from .evaluate import MARK, UNKNOWN, Budget, Evaluator, StopRender
 from .functions import deep_copy
 from .shared import SharedValues, shared
 from .helpers import HELPER_NAMES, PARSED_HELPERS, HelperLibrary, define_names
-from .parse import Define, parse
+from .parse import Call, Define, If, Output, Range, Text, parse
 from . import values_ahead
 from .source_map import MapWriter, Segment
 from .splice import RenderState, splice
@@ -159,10 +159,13 @@ class Resolver:
         #: Last resolution per template: (input key, defines, values, entries per resource index).
         self._renders: dict[str, tuple[tuple, dict, dict, dict[int, list[ResolvedAnnotation]]]] = {}
 
-    def __call__(self, analysis: TemplateAnalysis, chart) -> None:
+    def __call__(self, analysis: TemplateAnalysis, chart, buffer: bool = True) -> None:
+        """Resolve ``analysis``'s templated annotations. ``buffer``: the text is an editor's
+        (keystrokes follow, and their renders are spliced into this one); False for a file read
+        from disk, whose render stops after the last ``metadata`` (see `_prefix_end`)."""
         try:
             if _needs_resolution(analysis):
-                self.enrich(analysis, chart)
+                self.enrich(analysis, chart, buffer)
         except Budget:
             log.debug("resolution budget exceeded for %s", analysis.path)
         except RecursionError:  # deeply nested helpers: what they produce stays unknown
@@ -281,7 +284,7 @@ class Resolver:
 
     # -- resolution ------------------------------------------------------------------------
 
-    def enrich(self, analysis: TemplateAnalysis, chart) -> None:
+    def enrich(self, analysis: TemplateAnalysis, chart, buffer: bool = True) -> None:
         root = Path(chart.root)
         path = Path(analysis.path)
         chart_dir = _owning_chart(path, root)
@@ -294,8 +297,7 @@ class Resolver:
             # annotations, and their spans, are the same as last time.
             _merge_all(analysis, hit[3])
             return
-        rendered, writer = self._render(analysis, chart, chart_dir, defines, values)
-        docs = parse_documents(rendered, LineIndex(rendered))
+        docs, writer = self._rendered_documents(analysis, chart, chart_dir, defines, values, prefix=not buffer)
         found = self._resolve(analysis, docs, writer)
         self._renders[analysis.path] = (key, defines, values, found)
         # The same render gives the names; the chart-wide order completes them (`names`).
@@ -308,8 +310,10 @@ class Resolver:
         name elsewhere and change an order that the first render suggests."""
         if not any(n.release_dependent for n in names.values()):
             return
-        rendered, writer = self._render(analysis, chart, chart_dir, defines, values, release=ALTERNATIVE_RELEASE_NAME)
-        other = self._read_names(analysis, parse_documents(rendered, LineIndex(rendered)), writer)
+        docs, writer = self._rendered_documents(
+            analysis, chart, chart_dir, defines, values, release=ALTERNATIVE_RELEASE_NAME, prefix=True
+        )
+        other = self._read_names(analysis, docs, writer)
         for idx, n in names.items():
             alt = other.get(idx)
             if n.release_dependent and alt is not None:
@@ -328,9 +332,28 @@ class Resolver:
             self._parsed_templates.move_to_end(analysis.path)
         return cached[1]
 
+    def _rendered_documents(
+        self, analysis: TemplateAnalysis, chart, chart_dir: Path, defines, values, release: str | None = None,
+        prefix: bool = False,
+    ) -> tuple[list, "MapWriter"]:
+        """The rendered YAML documents of ``analysis``, for reading their ``metadata``.
+
+        ``prefix``: the render may stop after the last ``metadata`` (`_prefix_end`); should its
+        output not read as YAML there, the template is rendered whole, as without ``prefix``.
+        """
+        rendered, writer, stopped = self._render(analysis, chart, chart_dir, defines, values, release, prefix)
+        docs = parse_documents(rendered, LineIndex(rendered))
+        if stopped and any(d.problem is not None for d in docs):
+            rendered, writer, _ = self._render(analysis, chart, chart_dir, defines, values, release)
+            docs = parse_documents(rendered, LineIndex(rendered))
+        return docs, writer
+
     def _render(
-        self, analysis: TemplateAnalysis, chart, chart_dir: Path, defines, values, release: str | None = None
-    ) -> tuple[str, "MapWriter"]:
+        self, analysis: TemplateAnalysis, chart, chart_dir: Path, defines, values, release: str | None = None,
+        prefix: bool = False,
+    ) -> tuple[str, "MapWriter", bool]:
+        """The rendered text and its source map, and whether the render stopped early
+        (``prefix``; such a render is not kept for splicing)."""
         meta = self._metadata.get(chart_dir)
         if meta is None:
             meta = self._metadata[chart_dir] = chart_metadata(chart_dir)
@@ -349,11 +372,12 @@ class Resolver:
             if got is not None:
                 rendered, writer, output_chars = got
                 self._keep_render(analysis, inputs, rendered, writer, output_chars)
-                return rendered, writer
+                return rendered, writer, False
         parsed = self._template_parse(analysis)
         all_defines = ChainMap(parsed.defines, defines)
+        stop = _prefix_end(analysis, parsed) if prefix else None
 
-        def render(values_here, meta_here) -> tuple[MapWriter, int]:
+        def render(values_here, meta_here) -> tuple[MapWriter, int, bool]:
             dot = {
             "Values": values_here,
             "Release": {
@@ -367,18 +391,22 @@ class Resolver:
             "Files": UNKNOWN,
             "Template": {"Name": render_path, "BasePath": render_path.rsplit("/templates/", 1)[0] + "/templates"},
         }
-            writer = MapWriter()
+            writer = MapWriter(stop)
             evaluator = Evaluator(all_defines, explore=True)
-            evaluator.render(parsed.nodes, dot, writer)
-            return writer, evaluator.output_chars
+            try:
+                evaluator.render(parsed.nodes, dot, writer)
+            except StopRender:
+                return writer, evaluator.output_chars, True
+            return writer, evaluator.output_chars, False
 
         try:
-            writer, output_chars = render(values, meta)  # shared: no copy unless the template changes them
+            writer, output_chars, stopped = render(values, meta)  # shared: no copy unless the template changes them
         except SharedValues:
-            writer, output_chars = render(deep_copy(values), deep_copy(meta))
+            writer, output_chars, stopped = render(deep_copy(values), deep_copy(meta))
         rendered = writer.getvalue()
-        self._keep_render(analysis, inputs, rendered, writer, output_chars)
-        return rendered, writer
+        if not stopped:
+            self._keep_render(analysis, inputs, rendered, writer, output_chars)
+        return rendered, writer, stopped
 
     def _keep_render(self, analysis, inputs: tuple, rendered: str, writer, output_chars: int) -> None:
         """Keep a render for the next keystroke in the template (a few recent templates)."""
@@ -419,8 +447,8 @@ class Resolver:
             hit = self._names.get(analysis.path)
             if hit is not None and hit[0] == key and hit[1] is defines and hit[2] is values:
                 return hit[3]
-            rendered, writer = self._render(analysis, chart, chart_dir, defines, values)
-            found = self._read_names(analysis, parse_documents(rendered, LineIndex(rendered)), writer)
+            docs, writer = self._rendered_documents(analysis, chart, chart_dir, defines, values, prefix=True)
+            found = self._read_names(analysis, docs, writer)
         except (Budget, RecursionError):
             found = {}
         except Exception:  # never let resolution break the analysis
@@ -653,6 +681,78 @@ def _resource_index(analysis: TemplateAnalysis, offset: int) -> int | None:
         if res.span.start <= offset <= res.span.end:
             return i
     return None
+
+
+def _prefix_end(analysis: TemplateAnalysis, parsed) -> int | None:
+    """Where a render read for ``metadata`` (annotations, names) may stop, or None to render it all.
+
+    The stop is the first top-level key after the last ``metadata`` key of any document (an
+    ``if``/``else`` may give a document two), or the end of a document without one. Go
+    templates run in order and, without a loop, output the template's own text and actions in
+    source order (one branch of an ``if``; helpers into writers of their own), so what a render
+    outputs before the stop is what the whole render outputs before it. What comes after must
+    not add to any document's ``metadata``, so the render runs whole when:
+
+    * a ``range`` starts before the stop (a later turn outputs earlier text again);
+    * the template's YAML does not read (keys after the error are not seen);
+    * an action after the stop may print lines at the left margin, where a new document or a
+      top-level key starts: one alone on its line whose output is not indented (`indent`/
+      `nindent` N >= 1 last), such as ``{{ include "x.job" . }}`` in an ``else``.
+    """
+    if not analysis.resources or any(d.problem is not None for d in analysis.documents):
+        return None
+    text = analysis.text
+    end = 0
+    for doc in analysis.documents:
+        root = doc.root
+        pairs = root.pairs if isinstance(root, YMap) else []
+        found = False
+        for i, (key, _value) in enumerate(pairs):
+            if isinstance(key, YScalar) and key.value == "metadata":
+                found = True
+                end = max(end, pairs[i + 1][0].span.start if i + 1 < len(pairs) else doc.span.end)
+        if not found and (root is not None or text[doc.span.start : doc.span.end].strip("-\n\r\t ")):
+            end = max(end, doc.span.end)
+    if end >= len(text) or not _tail_is_safe(parsed.nodes, end, text):
+        return None
+    return end
+
+
+def _tail_is_safe(nodes: list, stop: int, text: str) -> bool:
+    """No ``range`` starts before ``stop``, and every action after it prints indented lines or
+    continues a line (see `_prefix_end`)."""
+    for node in nodes:
+        if isinstance(node, Text):
+            continue
+        start = node.action.span.start
+        if isinstance(node, Range):
+            if start < stop:
+                return False
+            body = [*node.body, *node.else_body]
+            if not _tail_is_safe(body, stop, text):
+                return False
+        elif isinstance(node, If):
+            if not all(_tail_is_safe(b.body, stop, text) for b in node.branches):
+                return False
+        elif isinstance(node, (Output, Call)) and start >= stop:
+            if isinstance(node, Output) and node.pipe.decl:
+                continue  # an assignment prints nothing
+            line_start = text.rfind("\n", 0, start) + 1
+            if not text[line_start:start].strip() and not (isinstance(node, Output) and _indented(node.pipe)):
+                return False
+    return True
+
+
+def _indented(pipe) -> bool:
+    """Whether every line a pipeline prints is indented: its last command is ``indent N`` or
+    ``nindent N`` with a literal N >= 1 (possibly inside parentheses)."""
+    command = pipe.commands[-1] if pipe.commands else []
+    if len(command) == 1 and command[0].kind == "pipe" and not command[0].chain:
+        return _indented(command[0].value)
+    if len(command) < 2 or command[0].kind != "ident" or command[0].value not in ("indent", "nindent"):
+        return False
+    n = command[1]
+    return n.kind == "number" and isinstance(n.value, int) and n.value >= 1
 
 
 def _needs_resolution(analysis: TemplateAnalysis) -> bool:

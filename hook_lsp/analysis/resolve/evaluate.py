@@ -36,11 +36,16 @@ from .parse import (
 from .unknown import MARK, UNKNOWN, Budget, to_text, truth, unknown
 from .yaml_emit import to_yaml
 
-__all__ = ["MARK", "UNKNOWN", "Budget", "Evaluator", "Scope", "Writer", "to_yaml"]
+__all__ = ["MARK", "UNKNOWN", "Budget", "Evaluator", "Scope", "StopRender", "Writer", "to_yaml"]
 
 
 class _Break(Exception):
     pass
+
+
+class StopRender(Exception):
+    """The render reached its writer's `Writer.stop`: what it output so far is the whole
+    render's output up to that point of the template."""
 
 
 class _Continue(Exception):
@@ -67,6 +72,11 @@ class Scope:
 
 class Writer:
     """Collects rendered text; the top-level file's writer also records where each piece came from."""
+
+    #: Offset in the template where its render stops (`StopRender`), for a caller that reads
+    #: only what comes before it; None renders everything. Only the template's own nodes are
+    #: compared with it: helpers render into writers of their own.
+    stop: int | None = None
 
     def __init__(self) -> None:
         self.parts: list[str] = []
@@ -129,8 +139,15 @@ class Evaluator:
             raise Budget("output size")
 
     def _nodes(self, nodes: list, dot: object, scope: Scope, w: Writer) -> None:
+        stop = w.stop
         for node in nodes:
             self._step()
+            if stop is not None:
+                if (node.start if type(node) is Text else node.action.span.start) >= stop:
+                    raise StopRender
+                if type(node) is Text and node.start + len(node.text) > stop:
+                    w.text(Text(node.text[: stop - node.start], node.start), self.cond_depth > 0)
+                    raise StopRender
             if isinstance(node, Text):
                 self._emitted(len(node.text))
                 w.text(node, self.cond_depth > 0)

@@ -35,8 +35,9 @@ class Segment:
 class MapWriter(Writer):
     """The rendered text, with the piece of template (literal text or action) behind each part."""
 
-    def __init__(self) -> None:
+    def __init__(self, stop: int | None = None) -> None:
         super().__init__()
+        self.stop = stop
         self.segments: list[Segment] = []
         self.length = 0
         self._starts: list[int] = []
