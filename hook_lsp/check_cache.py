@@ -96,9 +96,15 @@ class CheckCache:
         self._base = None
 
     @staticmethod
-    def scope_of(path: Path) -> Path:
-        """The chart root of ``path`` (or the file itself, outside any chart): what a key covers."""
-        root = find_chart_root(path)
+    def scope_of(path: Path, roots: dict[Path, Path | None] | None = None) -> Path:
+        """The chart root of file ``path`` (or the file itself, outside any chart): what a key
+        covers. ``roots`` remembers the chart root per folder, for a caller asking for many files."""
+        if roots is None:
+            root = find_chart_root(path)
+        elif path.parent in roots:
+            root = roots[path.parent]
+        else:
+            root = roots[path.parent] = find_chart_root(path)
         return root if root is not None else path
 
     def key_for(self, path: Path, config) -> str:

@@ -74,10 +74,13 @@ class Job:
 _REAL: dict[Path, Path | None] = {}
 
 
+_UNSEEN = object()
+
+
 def resolved(path: Path) -> Path | None:
     """The real path, or None for a symbolic-link loop (reported as an I/O error)."""
-    real = _REAL.get(path, path)
-    if real is path:
+    real = _REAL.get(path, _UNSEEN)
+    if real is _UNSEEN:
         try:
             real = path.resolve()
         except (OSError, RuntimeError):  # RuntimeError: "Symlink loop" (Python < 3.13)
@@ -207,19 +210,13 @@ def jobs_for(requested: int | None, files: list[Path]) -> int:
 def split(files: list[Path], jobs: int) -> list[list[tuple[int, Path]]]:
     """Files shared out by chart (a chart never spans two shares), largest charts first, each
     to the share with the fewest bytes so far; every share keeps the run's order."""
-    from .analysis.chart import find_chart_root
+    from .check_cache import CheckCache
 
     groups: dict[Path, list[tuple[int, Path]]] = {}
-    #: Chart root by folder: files of one folder share it (`find_chart_root` climbs to it).
-    roots: dict[Path, Path | None] = {}
+    roots: dict[Path, Path | None] = {}  # files of one folder share their chart root
     for index, f in enumerate(files):
         real = resolved(f)
-        if real is None:
-            scope = f
-        else:
-            if real.parent not in roots:
-                roots[real.parent] = find_chart_root(real)
-            scope = roots[real.parent] or real  # outside any chart: the file (`CheckCache.scope_of`)
+        scope = CheckCache.scope_of(real, roots) if real is not None else f
         groups.setdefault(scope, []).append((index, f))
     sizes = {scope: sum(_size(f) for _i, f in members) for scope, members in groups.items()}
     shares: list[list[tuple[int, Path]]] = [[] for _ in range(jobs)]
