@@ -120,7 +120,9 @@ def analyse_files(job: Job, files: list[tuple[int, Path]]) -> Outcome:
     #: Chart (or lone file) of each checked file, in order of first appearance, with its cache key.
     scopes: dict[Path, tuple[str | None, int]] = {}
     first_index: dict[str, int] = {}
-    for index, f in files:
+    #: Charts whose scripts went to ShellCheck together (`_prefetch_scripts`).
+    prefetched: set = set()
+    for position, (index, f) in enumerate(files):
         job.progress()
         real = resolved(f)
         if real is None:
@@ -143,6 +145,7 @@ def analyse_files(job: Job, files: list[tuple[int, Path]]) -> Outcome:
                 out.findings[index] = [Finding.from_json(name, item) for item in hit[0]]
                 replayed.extend(e for e in hit[1] if e not in replayed)
                 continue
+        _prefetch_scripts(project, real, files[position + 1 :], prefetched)
         result = project.check(str(real))
         for root in project.charts:
             first_index.setdefault(str(root), index)
@@ -177,6 +180,29 @@ def analyse_files(job: Job, files: list[tuple[int, Path]]) -> Outcome:
         cache.save()
     out.config_errors = list(project.config_errors)
     return out
+
+
+def _prefetch_scripts(project, real: Path, later: list[tuple[int, Path]], done: set) -> None:
+    """At the first file analysed of a chart, give ShellCheck the scripts of every file of that
+    chart this process checks, in one run (`scripts.shellcheck.prefetch`); their checks then
+    find the findings ready instead of starting ShellCheck once per script."""
+    chart = project.chart_for(real)
+    if chart is None or chart.root in done:
+        return
+    done.add(chart.root)
+    config = project.config_for(chart.root)
+    if not config.shellcheck:
+        return
+    from .analysis.engine import shellcheck_requests
+    from .analysis.scripts.shellcheck import prefetch
+
+    paths = [real, *(r for _i, f in later if (r := resolved(f)) is not None and r != real and chart.owns(r))]
+    requests: list[tuple[str, str]] = []
+    for path in paths:
+        template = chart.templates.get(str(path))
+        if template is not None:
+            requests += shellcheck_requests(template, config, chart if chart.indexed else None)
+    prefetch(requests)
 
 
 # -- over worker processes ------------------------------------------------------------------------

@@ -143,3 +143,45 @@ def test_loose_files_of_one_folder_are_separate_scopes(tmp_path):
         files.append(f)
     shares = check_run.split(files, 2)
     assert len(shares) == 2 and sorted(i for share in shares for i, _ in share) == [0, 1, 2, 3]
+
+
+SCRIPT_HOOK = HOOK.replace('command: ["sh", "-c", "echo {name}"]', 'command: ["sh", "-c", "rm -rf $DIR/{name} && echo $X"]')
+
+
+def test_a_chart_s_scripts_go_to_shellcheck_together(tmp_path, monkeypatch, capsys):
+    """One ShellCheck run per chart (and dialect), not one per script: the findings are the same."""
+    from hook_lsp import cli
+    from hook_lsp.analysis.scripts import shellcheck as sc
+
+    if sc.binary() is None:
+        pytest.skip("ShellCheck binary not installed")
+    root = tmp_path / "repo"
+    for c in range(2):
+        chart = root / f"chart{c}"
+        (chart / "templates").mkdir(parents=True)
+        (chart / "Chart.yaml").write_text(f"apiVersion: v2\nname: chart{c}\nversion: 1.0.0\n")
+        for j in range(3):
+            (chart / "templates" / f"job{j}.yaml").write_text(SCRIPT_HOOK.format(name=f"job-{c}-{j}", weight=j))
+    monkeypatch.chdir(root)
+    monkeypatch.setenv("HOOK_LSP_CACHE_DIR", str(tmp_path / "cache"))
+    real = sc.subprocess.run
+    launches: list[list[str]] = []
+
+    def counted(cmd, *args, **kwargs):
+        if "--version" not in cmd:  # the probe of the optional parts
+            launches.append(cmd[-1])
+        return real(cmd, *args, **kwargs)
+
+    def run(*extra) -> str:
+        sc._run.cache_clear()
+        sc._PREFETCHED.clear()
+        launches.clear()
+        cli.main(["check", ".", "--jobs", "1", "--no-cache", "--format", "json", *extra])
+        return capsys.readouterr().out
+
+    monkeypatch.setattr(sc.subprocess, "run", counted)
+    batched = run()
+    assert len(launches) == 2 and batched.count("SC2086") == 12  # $DIR and $X in each of the 6
+    monkeypatch.setattr(sc, "prefetch", lambda requests: None)
+    one_by_one = run()
+    assert len(launches) == 6 and one_by_one == batched

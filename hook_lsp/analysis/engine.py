@@ -138,6 +138,18 @@ def check_template(
     return kept
 
 
+def shellcheck_requests(template: TemplateAnalysis, config: AnalysisConfig, chart=None) -> list[tuple[str, str]]:
+    """What `check_template` will ask ShellCheck (HK306) about ``template``, for a batch run
+    to start those checks together (`scripts.shellcheck.prefetch`)."""
+    from .rules.hk3_shell_checks import shellcheck_requests as of_resource
+
+    for rule, _level in enabled_rules(config):
+        if rule.code == "HK306":
+            ctx = RuleContext(template, config, chart, rule.code)
+            return [r for res in _as_meant(template.resources) for r in of_resource(res, ctx)]
+    return []
+
+
 def worst(violations: list[Violation]) -> str | None:
     for sev in Severity.ORDER:
         if any(v.severity == sev for v in violations):

@@ -229,6 +229,8 @@ class Define:
 class Parsed:
     nodes: list
     defines: dict[str, Define]
+    #: Blocks still open at the end of the text (kept as read: a half-typed template).
+    unclosed: int = 0
 
 
 def _trims(source: str, action: Action) -> tuple[bool, bool]:
@@ -352,9 +354,10 @@ def parse(source: str, path: str = "", actions: list | None = None) -> Parsed:
         except ParseError:
             body.append(Unparsed(action))
     emit_text(tail)
+    unclosed = len(stack)
     # Unclosed blocks: keep what was read (a half-typed template still evaluates up to there).
     while stack:
         _kind, node, _outer = stack.pop()
         if isinstance(node, Define):
             defines[node.name] = node
-    return Parsed(root, defines)
+    return Parsed(root, defines, unclosed)

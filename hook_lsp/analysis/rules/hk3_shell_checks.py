@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from ..hook_model import Resource
 from ..scripts.analyse import units_for
 from ..scripts.shell import Command
-from ..scripts.shellcheck import shellcheck
+from ..scripts.shellcheck import request, shellcheck
 from .registry import FixAvailability, RuleContext, Severity, Violation, rule
 from .script_findings import (
     ScriptUnit,
@@ -248,9 +248,7 @@ def shellcheck_finding(res: Resource, ctx: RuleContext) -> Iterator[Violation]:
         if [ "$MODE" = "migrate" ]; then ./migrate; fi
     ```
     """
-    if not ctx.config.shellcheck:
-        return
-    for unit in script_units(res, ctx):
+    for unit in _shellchecked(res, ctx):
         for f in shellcheck(unit.script.text, unit.script.dialect, unit.script.errexit, unit.script.executed):
             yield ctx.violation(
                 span_of(unit, f.start, f.end),
@@ -258,3 +256,13 @@ def shellcheck_finding(res: Resource, ctx: RuleContext) -> Iterator[Violation]:
                 own_severity=_shellcheck_severity(f.code, f.level),
                 related=related(unit),
             )
+
+
+def _shellchecked(res: Resource, ctx: RuleContext) -> list:
+    """The scripts of ``res`` that HK306 gives ShellCheck."""
+    return script_units(res, ctx) if ctx.config.shellcheck else []
+
+
+def shellcheck_requests(res: Resource, ctx: RuleContext) -> list[tuple[str, str]]:
+    """What HK306 will ask ShellCheck about ``res`` (`scripts.shellcheck.prefetch`)."""
+    return [request(u.script.text, u.script.dialect, u.script.errexit) for u in _shellchecked(res, ctx)]

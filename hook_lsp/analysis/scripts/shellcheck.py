@@ -86,21 +86,112 @@ def _run(text: str, dialect: str) -> tuple[tuple, ...]:
     exe = binary()
     if exe is None:
         return ()
-    cmd = [exe, "-f", "json1", "-s", dialect, "-e", ",".join(EXCLUDED), "-"]
     try:
         proc = subprocess.run(
-            cmd, input=text.encode("utf-8"), capture_output=True, timeout=TIMEOUT_SECONDS, check=False
+            _command(exe, dialect, ["-"]), input=text.encode("utf-8"), capture_output=True, timeout=TIMEOUT_SECONDS, check=False
         )
-        data = json.loads(proc.stdout.decode("utf-8", errors="replace") or "{}")
-    except (OSError, subprocess.SubprocessError, ValueError):
+    except (OSError, subprocess.SubprocessError):
         return ()
-    out = []
+    return _comments(proc.stdout).get("-", ())
+
+
+def _command(exe: str, dialect: str, files: list[str]) -> list[str]:
+    return [exe, "-f", "json1", "-s", dialect, "-e", ",".join(EXCLUDED), *files]
+
+
+def _comments(stdout: bytes) -> dict[str, tuple[tuple, ...]]:
+    """json1 output: each file's comments (``-`` for stdin) as (code, level, message, line,
+    column, end line, end column); nothing when the output is not ShellCheck's."""
+    try:
+        data = json.loads(stdout.decode("utf-8", errors="replace") or "{}")
+    except ValueError:
+        return {}
+    out: dict[str, list[tuple]] = {}
     for c in data.get("comments", []) if isinstance(data, dict) else []:
         try:
-            out.append((int(c["code"]), str(c["level"]), str(c["message"]), int(c["line"]), int(c["column"]), int(c["endLine"]), int(c["endColumn"])))
-        except (KeyError, TypeError, ValueError):
+            item = (int(c["code"]), str(c["level"]), str(c["message"]), int(c["line"]), int(c["column"]), int(c["endLine"]), int(c["endColumn"]))
+            out.setdefault(str(c.get("file", "-")), []).append(item)
+        except (KeyError, TypeError, ValueError, AttributeError):
             continue
-    return tuple(out)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+#: Results of the last `prefetch`, by (text, dialect): what `shellcheck` asks for next.
+_PREFETCHED: dict[tuple[str, str], tuple[tuple, ...]] = {}
+#: Scripts per ShellCheck process in a `prefetch` (its command line stays short).
+BATCH_FILES = 200
+_RC_NAMES = (".shellcheckrc", "shellcheckrc")
+
+
+def request(text: MappedText, dialect: str, errexit: bool = False) -> tuple[str, str]:
+    """What ShellCheck is given for a script: the text (``set -e`` first for ``errexit``) and
+    the dialect it is read as."""
+    return ("set -e\n" if errexit else "") + text.text, "bash" if dialect == "bash" else "sh"
+
+
+def prefetch(requests: list[tuple[str, str]]) -> None:
+    """Run ShellCheck once over many scripts (`request` pairs) that `shellcheck` will be asked
+    about next; `check` calls it with every script of the files a process analyses.
+
+    Each ShellCheck process spends about 15 ms starting, more than it takes to read a typical
+    hook script. Given many files at once, it reads each on its own (comments carry the file's
+    name), so the findings are those of one run per script. The scripts are written to a
+    private temporary folder, as ShellCheck reads files rather than several standard inputs.
+    Anything that fails leaves those scripts to `shellcheck`'s own run, one at a time.
+    """
+    _PREFETCHED.clear()
+    exe = binary()
+    todo: dict[str, list[str]] = {}
+    for text, dialect in dict.fromkeys(requests):
+        todo.setdefault(dialect, []).append(text)
+    if exe is None or len(requests) < 2:
+        return
+    import tempfile
+
+    try:
+        with tempfile.TemporaryDirectory(prefix="hook-lsp-shellcheck-") as folder:
+            # ShellCheck looks for a `.shellcheckrc` from a file's folder upwards, and from the
+            # working folder for standard input: with one on either path, the two would differ.
+            if _rc_above(folder) or _rc_above(os.getcwd()):
+                return
+            for dialect, texts in todo.items():
+                for start in range(0, len(texts), BATCH_FILES):
+                    _batch(exe, dialect, texts[start : start + BATCH_FILES], folder)
+    except OSError:
+        return
+
+
+def _batch(exe: str, dialect: str, texts: list[str], folder: str) -> None:
+    names = []
+    for i, text in enumerate(texts):
+        name = os.path.join(folder, f"{dialect}-{i}")
+        with open(name, "wb") as f:
+            f.write(text.encode("utf-8"))
+        names.append(name)
+    try:
+        proc = subprocess.run(
+            _command(exe, dialect, names), stdin=subprocess.DEVNULL, capture_output=True,
+            timeout=TIMEOUT_SECONDS + len(texts) * 0.1, check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return
+    # Exit 1 means findings; anything else (or no JSON) leaves the scripts to single runs.
+    if proc.returncode not in (0, 1) or not proc.stdout.lstrip().startswith(b"{"):
+        return
+    found = _comments(proc.stdout)
+    for name, text in zip(names, texts):
+        _PREFETCHED[(text, dialect)] = found.get(name, ())
+
+
+def _rc_above(folder: str) -> bool:
+    here = os.path.abspath(folder)
+    while True:
+        if any(os.path.exists(os.path.join(here, n)) for n in _RC_NAMES):
+            return True
+        parent = os.path.dirname(here)
+        if parent == here:
+            return False
+        here = parent
 
 
 def shellcheck(text: MappedText, dialect: str, errexit: bool = False, executed: bool = False) -> list[ShellCheckFinding]:
@@ -111,8 +202,10 @@ def shellcheck(text: MappedText, dialect: str, errexit: bool = False, executed: 
     ``executed``: the script is started as a program; otherwise its ``#!`` line is a comment
     and ShellCheck's advice on it is dropped.
     """
-    prefix = "set -e\n" if errexit else ""
-    raw = _run(prefix + text.text, "bash" if dialect == "bash" else "sh")
+    key = request(text, dialect, errexit)
+    raw = _PREFETCHED.get(key)
+    if raw is None:
+        raw = _run(*key)
     if not raw:
         return []
     index = LineIndex(text.text)
