@@ -21,7 +21,9 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import sys
 import tempfile
+from functools import lru_cache
 from pathlib import Path
 
 from . import __version__
@@ -37,11 +39,34 @@ def _registry_signature() -> str:
     return ";".join(f"{r.code}:{r.name}:{r.severity}" for r in (REGISTRY[c] for c in sorted(REGISTRY)))
 
 
-def _parts_signature() -> str:
-    """Which optional parts (parsers, ShellCheck) can run here: rules depend on them."""
-    from .analysis.parts import parts
+#: The modules of the optional parsers (`analysis.parts`); ShellCheck is `_shellcheck_signature`.
+_PART_MODULES = ("tree_sitter", "tree_sitter_bash", "pglast", "_ruamel_yaml")
 
-    return ";".join(f"{p.key}:{p.active}:{p.version}" for p in parts())
+
+@lru_cache(maxsize=1)
+def _parts_signature() -> str:
+    """Which optional parsers this Python would load: rules depend on them.
+
+    Where each module's file is, with its size and modification time, and this Python's build,
+    rather than loading them (`analysis.parts` imports pglast and runs ShellCheck: about 0.1 s
+    in every worker of a run, where most charts are reported from the cache). Installing,
+    upgrading or removing one changes its file; the same files on the same Python load the same.
+    """
+    from importlib.util import find_spec
+
+    out = [sys.version]
+    for name in _PART_MODULES:
+        try:
+            spec = find_spec(name)
+        except (ImportError, ValueError):
+            spec = None
+        origin = getattr(spec, "origin", None)
+        try:
+            st = os.stat(origin) if origin else None
+        except OSError:
+            st = None
+        out.append(f"{name}:{origin}:{st.st_size}:{st.st_mtime_ns}" if st else f"{name}:{origin}")
+    return ";".join(out)
 
 
 def _shellcheck_signature(config) -> str:

@@ -73,3 +73,27 @@ def test_settings_are_part_of_the_key(charts, monkeypatch):
     run_check(monkeypatch, str(charts))
     _, analysed = run_check(monkeypatch, str(charts), "--ignore", "HK101")
     assert analysed
+
+
+def test_the_optional_parsers_are_part_of_the_key(charts, monkeypatch, tmp_path):
+    """Installing, upgrading or removing a parser changes its file, and so the key; the key is
+    made without loading the parsers."""
+    import sys
+
+    from hook_lsp import check_cache
+
+    run_check(monkeypatch, str(charts))
+    _, analysed = run_check(monkeypatch, str(charts))
+    assert analysed == []
+    fake = tmp_path / "site" / "pglast"
+    fake.mkdir(parents=True)
+    (fake / "__init__.py").write_text("# another pglast\n")
+    monkeypatch.syspath_prepend(str(tmp_path / "site"))
+    monkeypatch.delitem(sys.modules, "pglast", raising=False)
+    check_cache._parts_signature.cache_clear()
+    try:
+        assert "pglast" not in sys.modules or sys.modules["pglast"].__file__ != str(fake / "__init__.py")
+        _, analysed = run_check(monkeypatch, str(charts))
+        assert analysed  # a changed parser: every chart is analysed again
+    finally:
+        check_cache._parts_signature.cache_clear()
