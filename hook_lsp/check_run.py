@@ -122,7 +122,8 @@ def analyse_files(job: Job, files: list[tuple[int, Path]]) -> Outcome:
     first_index: dict[str, int] = {}
     #: Charts whose scripts went to ShellCheck together (`_prefetch_scripts`).
     prefetched: set = set()
-    for position, (index, f) in enumerate(files):
+    by_scope: dict[Path, list[tuple[int, Path]]] | None = None
+    for index, f in files:
         job.progress()
         real = resolved(f)
         if real is None:
@@ -145,7 +146,9 @@ def analyse_files(job: Job, files: list[tuple[int, Path]]) -> Outcome:
                 out.findings[index] = [Finding.from_json(name, item) for item in hit[0]]
                 replayed.extend(e for e in hit[1] if e not in replayed)
                 continue
-        _prefetch_scripts(project, real, files[position + 1 :], prefetched)
+        if by_scope is None:
+            by_scope = _by_scope(files)
+        _prefetch_scripts(project, real, index, by_scope, prefetched)
         result = project.check(str(real))
         for root in project.charts:
             first_index.setdefault(str(root), index)
@@ -182,10 +185,23 @@ def analyse_files(job: Job, files: list[tuple[int, Path]]) -> Outcome:
     return out
 
 
-def _prefetch_scripts(project, real: Path, later: list[tuple[int, Path]], done: set) -> None:
-    """At the first file analysed of a chart, give ShellCheck the scripts of every file of that
-    chart this process checks, in one run (`scripts.shellcheck.prefetch`); their checks then
-    find the findings ready instead of starting ShellCheck once per script."""
+def _by_scope(files: list[tuple[int, Path]]) -> dict[Path, list[tuple[int, Path]]]:
+    """The real path of each file (with its index), by chart root (`CheckCache.scope_of`)."""
+    from .check_cache import CheckCache
+
+    out: dict[Path, list[tuple[int, Path]]] = {}
+    roots: dict[Path, Path | None] = {}
+    for index, f in files:
+        real = resolved(f)
+        if real is not None:
+            out.setdefault(CheckCache.scope_of(real, roots), []).append((index, real))
+    return out
+
+
+def _prefetch_scripts(project, real: Path, index: int, by_scope: dict, done: set) -> None:
+    """At the first file analysed of a chart, give ShellCheck the scripts of that file and of
+    the chart's later files in this process's share, in one run (`scripts.shellcheck.prefetch`);
+    their checks then find the findings ready instead of starting ShellCheck once per script."""
     chart = project.chart_for(real)
     if chart is None or chart.root in done:
         return
@@ -196,7 +212,7 @@ def _prefetch_scripts(project, real: Path, later: list[tuple[int, Path]], done: 
     from .analysis.engine import shellcheck_requests
     from .analysis.scripts.shellcheck import prefetch
 
-    paths = [real, *(r for _i, f in later if (r := resolved(f)) is not None and r != real and chart.owns(r))]
+    paths = [real, *(r for i, r in by_scope.get(Path(chart.root), ()) if i > index and r != real)]
     requests: list[tuple[str, str]] = []
     for path in paths:
         template = chart.templates.get(str(path))
