@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import __future__
 import builtins
-import hashlib
 import marshal
 import os
 import sys
@@ -27,6 +26,11 @@ import tempfile
 from pathlib import Path
 
 from .cache_location import cache_dir
+
+try:  # the C module behind `hashlib.blake2b`: importing hashlib loads OpenSSL (3 ms of a start)
+    from _blake2 import blake2b
+except ImportError:  # pragma: no cover - a Python built without it
+    from hashlib import blake2b
 
 #: Bump when the file's layout changes.
 FORMAT = 1
@@ -83,7 +87,7 @@ class CodeCache:
         return _exec(code, globals, locals)
 
     def _code(self, source: str, filename: str, mode: str, inherited: int):
-        key = hashlib.blake2b(
+        key = blake2b(
             f"{filename}\0{mode}\0{inherited}\0{source}".encode("utf-8", "surrogatepass"), digest_size=16
         ).digest()
         code = self.codes.get(key)
@@ -116,7 +120,7 @@ class CodeCache:
 
 def cache_file() -> Path:
     """One file per Python build: code objects are only valid for the interpreter that made them."""
-    tag = hashlib.blake2b(sys.version.encode(), digest_size=6).hexdigest()
+    tag = blake2b(sys.version.encode(), digest_size=6).hexdigest()
     return cache_dir() / "code" / f"{sys.implementation.cache_tag}-{tag}.marshal"
 
 

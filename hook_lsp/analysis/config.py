@@ -21,10 +21,15 @@ from pathlib import Path
 
 from ..knowledge import versions
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on Python 3.10 only
-    import tomli as tomllib
+
+
+def _toml():
+    """The TOML reader, imported when a project file is read (most starts have none to read)."""
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - exercised on Python 3.10 only
+        import tomli as tomllib
+    return tomllib
 
 SEVERITIES = ("error", "warning", "information", "hint")
 RULE_LEVELS = SEVERITIES + ("off",)
@@ -110,6 +115,7 @@ def find_project_file(start: Path) -> Path | None:
                 return candidate
         pyproject = folder / "pyproject.toml"
         if pyproject.is_file():
+            tomllib = _toml()
             try:
                 data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
             except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
@@ -120,6 +126,7 @@ def find_project_file(start: Path) -> Path | None:
 
 
 def load_project_file(path: Path) -> dict:
+    tomllib = _toml()
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:

@@ -10,7 +10,6 @@ helpers, so the evaluator (`evaluate.Evaluator.call`) handles them itself.
 from __future__ import annotations
 
 import base64
-import hashlib
 import json
 import math
 import posixpath
@@ -387,6 +386,8 @@ def _hash(algo: str):
     def fn(s):
         if unknown(s):
             return UNKNOWN
+        import hashlib  # on first use: it loads OpenSSL, a few ms of every start otherwise
+
         return hashlib.new(algo, to_text(s).encode("utf-8")).hexdigest()
 
     return fn
