@@ -35,7 +35,7 @@ class HookLanguageServer(LanguageServer):
             protocol_cls=HookProtocol,
         )
         self.settings = Settings()
-        self.project = Project(self.settings.analysis_config())
+        self.project = Project(self.settings.analysis_config(), rescan_when_idle=True)
         #: uri -> (document version, result) of the last analysis published.
         self.results: dict[str, tuple[int | None, FileResult]] = {}
         self.reported_errors: set[str] = set()

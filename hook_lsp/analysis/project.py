@@ -65,6 +65,9 @@ class Project:
     #: When set, a chart seen for the first time is not read at once: `chart_for` returns it with
     #: the open buffers only and calls this with it; the caller indexes it (`Chart.index_more`).
     on_new_chart: Callable[[Chart], None] | None = None
+    #: Given to each chart's resolver (`Resolver.rescan_when_idle`): a language server scans the
+    #: helper files on disk again when typing pauses, not on a keystroke.
+    rescan_when_idle: bool = False
     #: `values_problems` per chart root: (chart, when, result).
     _values_seen: dict[Path, tuple[Chart, float, list]] = field(default_factory=dict)
 
@@ -113,6 +116,8 @@ class Project:
         )
         if self._live_factory is not None and isinstance(chart.enrich, Resolver):
             chart.enrich.live = self._live_factory(root)
+        if isinstance(chart.enrich, Resolver):
+            chart.enrich.rescan_when_idle = self.rescan_when_idle
         self.charts[root] = chart
         if self.on_new_chart is None:
             chart.index_more()

@@ -162,7 +162,15 @@ def publish(ls: HookLanguageServer, uri: str, neighbours: bool = True, complete:
 
 
 def publish_incomplete(ls: HookLanguageServer) -> None:
-    """Publish again, with every check, each open document whose last result was quick."""
+    """Publish again, with every check, each open document whose last result was quick, and
+    every open document of a chart whose helper files changed on disk (they are scanned again
+    now, when typing pauses: `Resolver.rescan_when_idle`)."""
+    for chart in list(ls.project.charts.values()):
+        rescan = getattr(chart.enrich, "rescan_helpers", None)
+        if rescan is not None and rescan():
+            for uri in list(ls.workspace.text_documents):
+                if chart.owns(_path(uri)):
+                    ls.results.pop(uri, None)
     for uri in list(ls.workspace.text_documents):
         cached = ls.results.get(uri)
         if cached is None or not cached[1].complete:

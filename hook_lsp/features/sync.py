@@ -14,7 +14,8 @@ out (or a second after `initialize` when no document is opened): probing them wo
 
 Checks that run an external program (ShellCheck, ~15 ms a script) stay off the keystroke path:
 the first publication leaves them out, and once typing pauses for `COMPLETE_AFTER` seconds
-the open documents are published again, same version, with every check.
+the open documents are published again, same version, with every check. The helper files on
+disk are scanned again then too (`Resolver.rescan_when_idle`), not on a keystroke.
 """
 
 from __future__ import annotations

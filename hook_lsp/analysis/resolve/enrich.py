@@ -150,6 +150,10 @@ class Resolver:
         self._values: dict[Path, tuple[tuple, dict]] = {}
         self._metadata: dict[Path, dict] = {}
         self._scans: dict[Path, tuple[float, list[Path], tuple]] = {}
+        #: Set by a language server: a keystroke uses the last scan of the helper files however
+        #: old it is, and `rescan_helpers` (run when typing pauses) looks at the disk again.
+        #: Scanning an umbrella's hundreds of subcharts takes tens of milliseconds.
+        self.rescan_when_idle = False
         self._disk: dict[str, tuple[float | None, str | None]] = {}
         #: Parsed defines per helper file, keyed by a hash of its text (shared by every chart:
         #: library charts such as bitnami's `common` serve many charts of a `check` run).
@@ -180,14 +184,25 @@ class Resolver:
     RESCAN_SECONDS = 5.0
 
     def _helper_stamp(self, root: Path) -> tuple[list[Path], tuple]:
-        now = time.monotonic()
         hit = self._scans.get(root)
-        if hit is not None and now - hit[0] < self.RESCAN_SECONDS:
+        if hit is not None and (self.rescan_when_idle or time.monotonic() - hit[0] < self.RESCAN_SECONDS):
             return hit[1], hit[2]
+        return self._scan(root)
+
+    def _scan(self, root: Path) -> tuple[list[Path], tuple]:
         files = helper_sources(root)
         stamp = tuple((str(f), _mtime(f)) for f in files)
-        self._scans[root] = (now, files, stamp)
+        self._scans[root] = (time.monotonic(), files, stamp)
         return files, stamp
+
+    def rescan_helpers(self) -> bool:
+        """Scan again the helper files of each chart last scanned `RESCAN_SECONDS` ago or more
+        (`rescan_when_idle`); True when a file was added, removed or changed on disk."""
+        changed = False
+        for root, (at, _files, stamp) in list(self._scans.items()):
+            if time.monotonic() - at >= self.RESCAN_SECONDS:
+                changed |= self._scan(root)[1] != stamp
+        return changed
 
     def defines(self, root: Path, chart=None) -> HelperLibrary:
         files, stamp = self._helper_stamp(root)
