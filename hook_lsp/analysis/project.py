@@ -68,6 +68,8 @@ class Project:
     #: Given to each chart's resolver (`Resolver.rescan_when_idle`): a language server scans the
     #: helper files on disk again when typing pauses, not on a keystroke.
     rescan_when_idle: bool = False
+    #: The root of the chart last found for a folder's files (`chart_for`).
+    _root_of_folder: dict[Path, Path] = field(default_factory=dict)
     #: `values_problems` per chart root: (chart, when, result).
     _values_seen: dict[Path, tuple[Chart, float, list]] = field(default_factory=dict)
 
@@ -95,8 +97,14 @@ class Project:
 
     def chart_for(self, path: Path) -> Chart | None:
         """The (cached) chart that renders ``path``; None for a file outside any chart."""
+        # The chart last found for the file's folder first: `check` asks for every file of a
+        # run, and testing each file against every chart of the run grew with their product.
+        chart = self.charts.get(self._root_of_folder.get(path.parent))
+        if chart is not None and chart.owns(path):
+            return chart
         for root, chart in self.charts.items():
             if chart.owns(path):
+                self._root_of_folder[path.parent] = root
                 return chart
         if not is_template_file(path):
             return None
@@ -119,6 +127,7 @@ class Project:
         if isinstance(chart.enrich, Resolver):
             chart.enrich.rescan_when_idle = self.rescan_when_idle
         self.charts[root] = chart
+        self._root_of_folder[path.parent] = root
         if self.on_new_chart is None:
             chart.index_more()
         else:
