@@ -342,7 +342,7 @@ def _with_actions(out: _Builder, span: Span, masked: MaskedTemplate) -> MappedTe
     chars, offs = out.chars, out.offs
     keep: list[bool] = [True] * len(chars)
     roles: list[str | None] = [None] * len(chars)  # "drop" | "inline" per char inside an action
-    index_of = {o: k for k, o in enumerate(offs)}
+    index_of = dict(zip(offs, range(len(offs))))  # the last index of each offset, built in C
     injections_at: list[int] = []
     #: Positions whose character is dropped or stands for an action's output: the rest is
     #: copied as it is, in runs.
@@ -354,6 +354,7 @@ def _with_actions(out: _Builder, span: Span, masked: MaskedTemplate) -> MappedTe
         whole_line = not source[ls : action.span.start].strip() and not _rest_without_actions(source, action.span.end, le, actions)
         inline_output = action.kind == "output" and not whole_line
         first = None
+        last = -1  # the last position standing for this action's output
         for o in range(action.span.start, action.span.end):
             k = index_of.get(o)
             if k is None:
@@ -363,6 +364,7 @@ def _with_actions(out: _Builder, span: Span, masked: MaskedTemplate) -> MappedTe
             touched.add(k)
             if inline_output:
                 roles[k] = "inline"
+                last = max(last, k)
             else:
                 keep[k] = False
         if first is None:
@@ -379,7 +381,8 @@ def _with_actions(out: _Builder, span: Span, masked: MaskedTemplate) -> MappedTe
                     touched.add(k)
                     k -= 1
             if raw.endswith("-}}"):
-                k = max(i for i in range(first, len(chars)) if roles[i] == "inline" and action.span.contains(offs[i])) + 1
+                # (Only this action's positions hold its offsets: no need to look further.)
+                k = last + 1
                 while k < len(chars) and chars[k] in " \t" and keep[k]:
                     keep[k] = False
                     touched.add(k)
