@@ -39,10 +39,6 @@ def _registry_signature() -> str:
     return ";".join(f"{r.code}:{r.name}:{r.severity}" for r in (REGISTRY[c] for c in sorted(REGISTRY)))
 
 
-#: The modules of the optional parsers (`analysis.parts`); ShellCheck is `_shellcheck_signature`.
-_PART_MODULES = ("tree_sitter", "tree_sitter_bash", "pglast", "_ruamel_yaml")
-
-
 @lru_cache(maxsize=1)
 def _parts_signature() -> str:
     """Which optional parsers this Python would load: rules depend on them.
@@ -54,8 +50,10 @@ def _parts_signature() -> str:
     """
     from importlib.util import find_spec
 
+    from .analysis.parts import MODULES  # ShellCheck: `_shellcheck_signature`
+
     out = [sys.version]
-    for name in _PART_MODULES:
+    for name in MODULES:
         try:
             spec = find_spec(name)
         except (ImportError, ValueError):

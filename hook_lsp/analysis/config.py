@@ -22,7 +22,6 @@ from pathlib import Path
 from ..knowledge import versions
 
 
-
 def _toml():
     """The TOML reader, imported when a project file is read (most starts have none to read)."""
     if sys.version_info >= (3, 11):

@@ -135,6 +135,10 @@ def _libyaml() -> Part:
     return Part("libyaml", title, True, _dist_version("ruamel.yaml.clib"), "", lost, ())
 
 
+#: The modules the parser parts load (`check`'s cache keys on their files without loading them).
+MODULES = ("tree_sitter", "tree_sitter_bash", "pglast", "_ruamel_yaml")
+
+
 @lru_cache(maxsize=1)
 def parts() -> tuple[Part, ...]:
     """Every optional part, probed once per process."""

@@ -2,10 +2,10 @@
 
 `HelperLibrary` holds the helper files visible to a chart in Helm's load order and parses a
 define only when a template asks for it (`define_names` finds the candidate files without
-parsing; `define_in` parses the one define). Parsed files are shared by every chart of a process (`PARSED_HELPERS`, keyed by path
-and a hash of the text): library charts such as bitnami's `common` serve many charts. Copies of
-one file at other paths are parsed once too (`parsed_defines`): an umbrella vendors the same
-`common` library into each of its subcharts.
+parsing; `define_in` parses the one define). Parsed files are shared by every chart of a
+process (`PARSED_HELPERS`, keyed by path and a hash of the text): library charts such as
+bitnami's `common` serve many charts. Copies of one file at other paths are parsed once too
+(`parsed_defines`): an umbrella vendors the same `common` library into each of its subcharts.
 """
 
 from __future__ import annotations

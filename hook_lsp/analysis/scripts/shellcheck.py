@@ -142,11 +142,11 @@ def prefetch(requests: list[tuple[str, str]]) -> None:
     """
     _PREFETCHED.clear()
     exe = binary()
+    if exe is None or len(requests) < 2:  # one script: its own run costs the same
+        return
     todo: dict[str, list[str]] = {}
     for text, dialect in dict.fromkeys(requests):
         todo.setdefault(dialect, []).append(text)
-    if exe is None or len(requests) < 2:
-        return
     import tempfile
 
     try:
