@@ -216,3 +216,42 @@ def test_branches_and_helpers_after_the_stop(tmp_path, template, stop):
     if stop != "spec":  # (metadata printed whole by a helper is not read for hooks)
         assert ("Job", ["pre-install"], 0) in hooks(chart)
     assert _read(resolver, chart, analysis, prefix=True)[0] == _read(resolver, chart, analysis, prefix=False)[0]
+
+
+def _labels_then_annotations(extra_last: bool) -> str:
+    """A hook whose `metadata` gets ``{}`` from a branch the defaults turn off (still rendered,
+    see `Evaluator.explore`): in its labels, or as the last line before ``spec``."""
+    extra = "    {{- if .Values.extra }}\n    {{ toYaml .Values.extra }}\n    {{- end }}\n"
+    labels = "  labels:\n    app: x\n" + ("" if extra_last else extra)
+    annotations = "  annotations:\n    helm.sh/hook: pre-install\n" + (extra if extra_last else "")
+    return (
+        'apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: {{ include "c.name" . }}\n'
+        + labels + annotations + "spec:\n  backoffLimit: 1\n"
+    )
+
+
+@pytest.mark.parametrize(("extra_last", "renders"), [(False, 1), (True, 2)])
+def test_a_yaml_problem_before_the_stop_is_not_rendered_again(tmp_path, extra_last, renders):
+    """A problem the stopped output shows before its last line is the whole output's too: the
+    render is not repeated. One on its last line may come from the stop: rendered whole."""
+    chart, resolver, analysis = _chart(tmp_path, _labels_then_annotations(extra_last), "extra: {}\n")
+    calls = []
+    real = resolver._render
+
+    def spy(*args, **kwargs):
+        got = real(*args, **kwargs)
+        calls.append(got[2])
+        return got
+
+    chart_dir = _owning_chart(Path(analysis.path), Path(chart.root))
+    defines = resolver.defines(Path(chart.root), chart)
+    values = resolver.values_for(Path(chart.root), chart_dir)
+    resolver._last_renders.clear()
+    resolver._render = spy
+    try:
+        docs, _writer = resolver._rendered_documents(analysis, chart, chart_dir, defines, values, prefix=True)
+    finally:
+        del resolver._render
+    assert calls[0] is True and len(calls) == renders
+    assert docs[0].problem is not None and "could not find expected ':'" in docs[0].problem.message
+    assert _read(resolver, chart, analysis, prefix=True)[0] == _read(resolver, chart, analysis, prefix=False)[0]

@@ -354,11 +354,12 @@ class Resolver:
         """The rendered YAML documents of ``analysis``, for reading their ``metadata``.
 
         ``prefix``: the render may stop after the last ``metadata`` (`_prefix_end`); should its
-        output not read as YAML there, the template is rendered whole, as without ``prefix``.
+        output not read as YAML where it stops, the template is rendered whole, as without
+        ``prefix`` (`_problems_shared`).
         """
         rendered, writer, stopped = self._render(analysis, chart, chart_dir, defines, values, release, prefix)
         docs = parse_documents(rendered, LineIndex(rendered))
-        if stopped and any(d.problem is not None for d in docs):
+        if stopped and not _problems_shared(rendered, docs):
             rendered, writer, _ = self._render(analysis, chart, chart_dir, defines, values, release)
             docs = parse_documents(rendered, LineIndex(rendered))
         return docs, writer
@@ -696,6 +697,30 @@ def _resource_index(analysis: TemplateAnalysis, offset: int) -> int | None:
         if res.span.start <= offset <= res.span.end:
             return i
     return None
+
+
+def _problems_shared(rendered: str, docs: list) -> bool:
+    """Whether the YAML problems of a stopped render's output (``rendered``, split into
+    ``docs``), if any, are the whole render's too, so rendering it whole would read the same.
+
+    The whole output starts with the stopped one (`_prefix_end`), and libyaml reads text in
+    order, looking a few characters ahead: a problem it reports before the last line of the
+    stopped output (and the construct it names there) is reported at the same place in the
+    whole output, and the document is read up to the same line either way (`parse_documents`).
+    A problem on that last line or at the end may come only from where the render stopped (an
+    unclosed ``{`` or a key cut short). Such problems are common: a branch a chart's defaults
+    turn off is still rendered (``explore``), and may print ``{}`` under a key.
+    """
+    last_line = rendered.rfind("\n", 0, len(rendered.rstrip())) + 1
+    for doc in docs:
+        problem = doc.problem
+        if problem is None:
+            continue
+        if problem.span.start >= last_line or (problem.context_offset or 0) >= last_line:
+            return False
+        if problem.span.start == doc.span.start:
+            return False  # no position (a reader error, nesting too deep): not known to be shared
+    return True
 
 
 def _prefix_end(analysis: TemplateAnalysis, parsed) -> int | None:

@@ -139,53 +139,59 @@ class Evaluator:
             raise Budget("output size")
 
     def _nodes(self, nodes: list, dot: object, scope: Scope, w: Writer) -> None:
+        # The hottest loop of a render: the step count and node kinds are tested inline
+        # (`_step`, and `type` against the parser's own classes, which have no subclasses).
         stop = w.stop
         for node in nodes:
-            self._step()
+            self.steps += 1
+            if self.steps > self.MAX_STEPS:
+                raise Budget("step budget")
+            kind = type(node)
             if stop is not None:
-                if (node.start if type(node) is Text else node.action.span.start) >= stop:
+                if (node.start if kind is Text else node.action.span.start) >= stop:
                     raise StopRender
-                if type(node) is Text and node.start + len(node.text) > stop:
+                if kind is Text and node.start + len(node.text) > stop:
                     w.text(Text(node.text[: stop - node.start], node.start), self.cond_depth > 0)
                     raise StopRender
-            if isinstance(node, Text):
+            if kind is Text:
                 self._emitted(len(node.text))
                 w.text(node, self.cond_depth > 0)
-            elif isinstance(node, Output):
+            elif kind is Output:
                 if self.depth == 0:
                     self.current_define = None
                 mark = len(self.causes)
                 value = self.pipeline(node.pipe, dot, scope)
                 if not node.pipe.decl:
-                    text = self._text(value)
+                    text = value if type(value) is str else self._text(value)
                     self._emitted(len(text))
                     w.output(node.action, text, self.current_define, self.cond_depth > 0)
                     if MARK in text:
                         w.unknown_causes(self.causes[mark:])
-            elif isinstance(node, Call):
+            elif kind is Call:
                 if self.depth == 0:
                     self.current_define = None
                 mark = len(self.causes)
                 arg = self.pipeline(node.pipe, dot, scope) if node.pipe else None
-                text = self._text(self.include(node.name, arg))
+                value = self.include(node.name, arg)
+                text = value if type(value) is str else self._text(value)
                 self._emitted(len(text))
                 w.output(node.action, text, self.current_define, self.cond_depth > 0)
                 if MARK in text:
                     w.unknown_causes(self.causes[mark:])
-            elif isinstance(node, (If, Range)):
+            elif kind is If or kind is Range:
                 self.block_depth += 1
                 if self.block_depth > self.MAX_BLOCK_DEPTH:
                     raise Budget("nesting")
                 try:
-                    if isinstance(node, If):
+                    if kind is If:
                         self._if(node, dot, scope, w)
                     else:
                         self._range(node, dot, scope, w)
                 finally:
                     self.block_depth -= 1
-            elif isinstance(node, Control):
+            elif kind is Control:
                 raise _Break() if node.keyword == "break" else _Continue()
-            elif isinstance(node, Unparsed):
+            elif kind is Unparsed:
                 w.output(node.action, MARK, None, self.cond_depth > 0)
 
     def _if(self, node: If, dot: object, scope: Scope, w: Writer) -> None:
@@ -305,10 +311,13 @@ class Evaluator:
         return value
 
     def command(self, cmd: list[Operand], dot: object, scope: Scope, piped: object) -> object:
-        self._step()
+        self.steps += 1
+        if self.steps > self.MAX_STEPS:
+            raise Budget("step budget")
         head = cmd[0]
         if head.kind == "ident":
-            args = [self.operand(op, dot, scope) for op in cmd[1:]]
+            operand = self.operand
+            args = [operand(op, dot, scope) for op in cmd[1:]] if len(cmd) > 1 else []
             if piped is not _NO_ARG:
                 args.append(piped)
             return self.call(head.value, args, dot, scope, cmd[1:])
@@ -317,24 +326,25 @@ class Evaluator:
         return self.operand(head, dot, scope)
 
     def operand(self, op: Operand, dot: object, scope: Scope) -> object:
+        # Kinds in the order charts use them most.
         k = op.kind
-        if k in ("string", "number", "bool"):
-            return op.value
-        if k == "nil":
-            return None
-        if k == "dot":
-            return dot
         if k == "field":
             value = _walk(dot, op.chain)
             if value is UNKNOWN and dot is not UNKNOWN and op.chain:
                 self.causes.append(_field_cause(op.chain))
             return value
+        if k == "string" or k == "number" or k == "bool":
+            return op.value
         if k == "var":
             return _walk(scope.get(op.value), op.chain)
         if k == "pipe":
             return _walk(self.pipeline(op.value, dot, scope), op.chain)
+        if k == "dot":
+            return dot
         if k == "ident":
             return self.call(op.value, [], dot, scope, [])
+        if k == "nil":
+            return None
         return UNKNOWN
 
     # -- functions -------------------------------------------------------------------------

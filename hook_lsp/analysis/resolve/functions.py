@@ -333,7 +333,11 @@ def within_budget(name: str, args: list, limit: int) -> bool:
         return args[0] * len(to_text(args[1])) <= limit
     if name in _SERIALISERS:
         return sum(value_size(a, limit) for a in args) <= limit
-    return sum(len(a) if isinstance(a, (str, list, dict)) else 0 for a in args) <= limit
+    total = 0
+    for a in args:
+        if isinstance(a, (str, list, dict)):
+            total += len(a)
+    return total <= limit
 
 
 def _go_regex(pattern: object):
