@@ -14,6 +14,7 @@ a file from disk is the only I/O here, and nothing from the chart is ever execut
 
 from __future__ import annotations
 
+import bisect
 import os
 import time
 from dataclasses import dataclass, field
@@ -167,6 +168,11 @@ def name_order(a: str, b: str) -> int | None:
     return -1 if ra < rb else 1
 
 
+def is_partial(key: str) -> bool:
+    """Whether the template file ``key`` is a partial (``_*``): Helm never outputs it."""
+    return os.path.basename(key).startswith("_")
+
+
 @dataclass
 class Chart:
     """A chart root and the analysis of each of its templates (subcharts included)."""
@@ -191,6 +197,11 @@ class Chart:
     helpers_generation: int = 0
     #: Manifest template keys in Helm's file order; reset only when the set of files changes.
     _manifest_keys: list[str] | None = None
+    #: Their analyses (`manifest_templates`), updated in place when one is re-analysed.
+    _manifest: list[TemplateAnalysis] | None = None
+    _manifest_pos: dict[str, int] = field(default_factory=dict)
+    #: (revision, key) of the latest changes, oldest first (`changed_since`).
+    _changes: list[tuple[int, str]] = field(default_factory=list)
     #: Template files still to read (`begin`/`index_more`); None once the chart is indexed.
     _pending: Iterator[Path] | None = None
     #: Files read from disk so far (for progress reports).
@@ -345,7 +356,7 @@ class Chart:
         if key.endswith(".tpl") and (old.text != text if old is not None else not from_disk):
             self.helpers_generation += 1
         # Partials are analysed when first used (chart-wide views read manifests only).
-        analysis = DeferredAnalysis(key, text) if os.path.basename(key).startswith("_") else analyse_template(text, key)
+        analysis = DeferredAnalysis(key, text) if is_partial(key) else analyse_template(text, key)
         if self.enrich is not None:
             self.enrich(analysis, self, not from_disk)
         self.templates[key] = analysis
@@ -353,8 +364,10 @@ class Chart:
             self.tpl_keys.add(key)
         if old is None:
             self.render_paths[key] = self.render_path(Path(key))
-            self._manifest_keys = None
-        self.revision += 1
+            self._manifest_keys = self._manifest = None
+        elif self._manifest is not None and key in self._manifest_pos:
+            self._manifest[self._manifest_pos[key]] = analysis
+        self._changed(key)
         self._order_cache = None  # names resolved chart-wide may move any hook
         return analysis
 
@@ -367,9 +380,30 @@ class Chart:
             self.helpers_generation += 1
         self.tpl_keys.discard(path)
         self.render_paths.pop(path, None)
-        self._manifest_keys = None
+        self._manifest_keys = self._manifest = None
         self._order_cache = None
+        self._changed(path)
+
+    #: How many changes `changed_since` remembers (at least).
+    CHANGES_KEPT = 256
+
+    def _changed(self, key: str) -> None:
         self.revision += 1
+        changes = self._changes
+        changes.append((self.revision, key))
+        if len(changes) > 2 * self.CHANGES_KEPT:
+            del changes[: -self.CHANGES_KEPT]
+
+    def changed_since(self, revision: int) -> set[str] | None:
+        """Keys of the templates added, re-analysed or removed since ``revision``; None when
+        that is further back than the chart remembers. Caches of chart-wide facts update
+        themselves from this after an edit, without visiting every template."""
+        changes = self._changes
+        if revision >= self.revision:
+            return set()
+        if not changes or changes[0][0] > revision + 1:
+            return None
+        return {key for _, key in changes[bisect.bisect_right(changes, revision, key=lambda c: c[0]) :]}
 
     def reload_from_disk(self, path: str) -> None:
         text = read_text(Path(path))
@@ -381,11 +415,18 @@ class Chart:
     # -- order -----------------------------------------------------------------------------
 
     def manifest_templates(self) -> list[TemplateAnalysis]:
-        """Templates that Helm sorts as manifests (partials starting with ``_`` are skipped)."""
-        if self._manifest_keys is None:
-            keys = sorted(self.templates, key=lambda k: self.render_paths.get(k, k))
-            self._manifest_keys = [k for k in keys if not os.path.basename(k).startswith("_")]
-        return [self.templates[k] for k in self._manifest_keys]
+        """Templates that Helm sorts as manifests (partials starting with ``_`` are skipped).
+
+        The list is the chart's own, kept current in place as templates are re-analysed (an
+        edit in an umbrella changes one item of thousands): read it, never change it.
+        """
+        if self._manifest is None:
+            if self._manifest_keys is None:
+                keys = sorted(self.templates, key=lambda k: self.render_paths.get(k, k))
+                self._manifest_keys = [k for k in keys if not is_partial(k)]
+            self._manifest = [self.templates[k] for k in self._manifest_keys]
+            self._manifest_pos = {k: i for i, k in enumerate(self._manifest_keys)}
+        return self._manifest
 
     def hooks(self) -> list[tuple[TemplateAnalysis, Resource]]:
         return [(t, r) for t in self.manifest_templates() for r in t.hooks]

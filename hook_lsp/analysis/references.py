@@ -20,7 +20,7 @@ import re
 import weakref
 from dataclasses import dataclass, field
 
-from .chart import Chart
+from .chart import Chart, is_partial
 from .hook_model import Resource, TemplateAnalysis
 from .pods import Reference
 from .yaml_tree import YMap, YScalar, YSeq
@@ -229,7 +229,7 @@ def references_of(chart: Chart) -> ChartReferences:
         return hit[2]
     same_chart = hit is not None and hit[0]() is chart
     parts = hit[3] if same_chart else {}
-    if same_chart and _patch(chart, hit[2], parts):
+    if same_chart and _patch(chart, hit[2], parts, hit[1]):
         refs = hit[2]
     else:
         refs = build(chart, parts)
@@ -243,16 +243,30 @@ def references_of(chart: Chart) -> ChartReferences:
 _MAPS = ("definitions", "uses", "bindings")
 
 
-def _patch(chart: Chart, refs: ChartReferences, parts: dict) -> bool:
-    """Update ``refs`` in place for re-analysed templates whose entries have the same keys as
-    before (a keystroke rarely renames an object): each old entry is swapped for the new one at
-    its place, which is where a full `build` would put it. False (``refs`` untouched) otherwise.
+def _patch(chart: Chart, refs: ChartReferences, parts: dict, revision: int) -> bool:
+    """Update ``refs`` (built at chart ``revision``) in place for re-analysed templates whose
+    entries have the same keys as before (a keystroke rarely renames an object): each old entry
+    is swapped for the new one at its place, which is where a full `build` would put it. False
+    (``refs`` untouched) otherwise.
     """
     manifest = chart.manifest_templates()
     if len(manifest) != len(parts):
         return False
+    keys = chart.changed_since(revision)
+    if keys is None:
+        candidates = manifest  # further back than the chart remembers: look at every template
+    else:
+        # Only the templates changed since: one after a keystroke, of thousands in an umbrella.
+        candidates = []
+        for key in sorted(keys):
+            if is_partial(key):
+                continue  # partials are not in the index (nor among `manifest`)
+            template = chart.templates.get(key)
+            if template is None:
+                return False  # removed
+            candidates.append(template)
     changed = []
-    for template in manifest:
+    for template in candidates:
         hit = parts.get(template.path)
         if hit is None:
             return False

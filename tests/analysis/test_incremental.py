@@ -78,6 +78,64 @@ def test_references_after_a_rename_equal_a_fresh_index(tmp_path):
     assert after == _refs(build(chart)) and after != before
 
 
+def _manifest_fresh(chart: Chart) -> list:
+    keys = sorted(chart.templates, key=lambda k: chart.render_paths.get(k, k))
+    return [chart.templates[k] for k in keys if not Path(k).name.startswith("_")]
+
+
+def test_edits_additions_and_removals_keep_the_index_equal_to_a_fresh_one(tmp_path):
+    """The index and the manifest list follow every kind of change, each read from the chart's
+    list of changes (not by visiting every template)."""
+    root = _copy(LIFECYCLE, tmp_path)
+    chart = Chart.load(root, enrich=Resolver())
+    references_of(chart)
+    manifest = chart.manifest_templates()
+    sa = next(k for k in chart.templates if k.endswith("migrate-sa.yaml"))
+    helper = next((k for k in chart.templates if Path(k).name.startswith("_")), None)
+    new_file = str(root / "templates" / "extra-sa.yaml")
+    steps = [
+        ("edit", sa, lambda t: t + "\n# edit\n"),
+        ("edit", sa, lambda t: t.replace("migrate-sa", "renamed-sa")),
+        ("add", new_file, lambda t: "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: extra\n"),
+        ("edit", new_file, lambda t: t.replace("extra", "extra-2")),
+        ("remove", new_file, None),
+        ("edit", sa, lambda t: t.replace("renamed-sa", "migrate-sa")),
+    ]
+    if helper is not None:
+        steps.insert(1, ("edit", helper, lambda t: t + "\n{{/* edit */}}\n"))
+    for what, key, change in steps:
+        before = chart.revision
+        if what == "remove":
+            chart.remove(key)
+        else:
+            text = chart.templates[key].text if key in chart.templates else ""
+            chart.update(key, change(text))
+        assert chart.changed_since(before) == {key}
+        assert _refs(references_of(chart)) == _refs(build(chart)), (what, key)
+        assert chart.manifest_templates() == _manifest_fresh(chart), (what, key)
+    # Adding or removing a file makes a new list (an edit updates it in place: see below).
+    assert chart.manifest_templates() is not manifest
+
+
+def test_changes_are_remembered_up_to_a_limit(tmp_path, monkeypatch):
+    root = make_chart(tmp_path / "app", "app", {"a.yaml": hook("Job", "a", "pre-install")})
+    chart = Chart.load(root)
+    monkeypatch.setattr(Chart, "CHANGES_KEPT", 2)
+    key = str(root / "templates" / "a.yaml")
+    start = chart.revision
+    manifest = chart.manifest_templates()
+    for i in range(3):
+        chart.update(key, hook("Job", f"a{i}", "pre-install"))
+    assert chart.manifest_templates() is manifest and manifest[0] is chart.templates[key]
+    assert chart.changed_since(chart.revision) == set()
+    assert chart.changed_since(start) == {key}
+    for i in range(3):
+        chart.update(key, hook("Job", f"b{i}", "pre-install"))
+    # Only the last changes are kept: further back, callers look at every template.
+    assert chart.changed_since(start) is None
+    assert chart.changed_since(chart.revision - 2) == {key}
+
+
 def _refs(refs) -> dict:
     return {
         "definitions": {k: [s.path for s in v] for k, v in refs.definitions.items()},

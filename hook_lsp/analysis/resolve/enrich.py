@@ -104,7 +104,10 @@ class ResolvedName:
 @dataclass
 class _Library:
     defines: HelperLibrary
-    stamp: tuple
+    #: The scan of the helper files it was built from (`Resolver._scan`).
+    scan: tuple
+    #: The chart whose open helper buffers it holds, and that chart's `helpers_generation`.
+    chart: tuple | None
 
 
 #: Template parses a `Resolver` keeps (see `Resolver._parsed_templates`).
@@ -205,20 +208,22 @@ class Resolver:
         return changed
 
     def defines(self, root: Path, chart=None) -> HelperLibrary:
-        files, stamp = self._helper_stamp(root)
+        files, scan = self._helper_stamp(root)
         overrides = {}
-        if chart is not None:
-            # Open editor buffers win over disk for the chart's own helpers; the chart counts
-            # changes to its `.tpl` files, so the library is not re-checked per template.
-            stamp += (id(chart), chart.helpers_generation)
+        # Open editor buffers win over disk for the chart's own helpers; the chart counts
+        # changes to its `.tpl` files, so the library is not re-checked per template.
+        owner = (id(chart), chart.helpers_generation) if chart is not None else None
         lib = self._libraries.get(root)
-        if lib is not None and lib.stamp == stamp:
+        # The scan is the same object until the helper files are scanned again: compared by
+        # identity first (an umbrella's scan lists hundreds of files, and every keystroke asks).
+        if lib is not None and lib.chart == owner and (lib.scan is scan or lib.scan == scan):
+            lib.scan = scan  # a scan that found nothing new: compared by identity from now on
             return lib.defines
         if chart is not None:
             overrides = {k: chart.templates[k].text for k in chart.tpl_keys if k in chart.templates}
         from ..chart import read_text
 
-        mtimes = dict(stamp[: len(files)])
+        mtimes = dict(scan)
         texts: list[tuple[str, str]] = []
         names: list[frozenset[str] | None] = []
         for f in files:
@@ -240,7 +245,7 @@ class Resolver:
             texts.append((str(f), text))
             names.append(found[1])
         defines = HelperLibrary(texts, names, self._parsed)
-        self._libraries[root] = _Library(defines, stamp)
+        self._libraries[root] = _Library(defines, scan, owner)
         return defines
 
     def read_ahead(self, chart) -> bool:
