@@ -72,23 +72,27 @@ async def _index(ls: HookLanguageServer, chart: Chart) -> None:
     if read_ahead is not None:
         read_ahead(chart)  # an umbrella's values files, on another core (values_ahead)
     try:
-        while True:
-            if ls.project.charts.get(chart.root) is not chart:
-                return  # superseded: the chart was dropped and will be read again
-            done = chart.index_more(time.perf_counter() + CHUNK_SECONDS)
-            progress.report(chart.indexed_files)
-            if done:
-                break
-            await asyncio.sleep(0)
-    except Exception:  # never let one bad chart stop the server
-        log.exception("indexing %s failed", chart.root)
-        return
+        try:
+            while True:
+                if ls.project.charts.get(chart.root) is not chart:
+                    return  # superseded: the chart was dropped and will be read again
+                done = chart.index_more(time.perf_counter() + CHUNK_SECONDS)
+                progress.report(chart.indexed_files)
+                if done:
+                    break
+                await asyncio.sleep(0)
+        except Exception:  # never let one bad chart stop the server
+            log.exception("indexing %s failed", chart.root)
+            return
+        finally:
+            progress.end()
+        log.info("indexed %s: %d templates in %.2f s", chart.root, len(chart.templates), time.perf_counter() - started)
+        # The values files no template read are looked at for problems here: the helper has
+        # read them already.
+        _publish_chart(ls, chart)
     finally:
-        progress.end()
         if read_ahead is not None:
             values_ahead.clear()
-    log.info("indexed %s: %d templates in %.2f s", chart.root, len(chart.templates), time.perf_counter() - started)
-    _publish_chart(ls, chart)
 
 
 def _publish_chart(ls: HookLanguageServer, chart: Chart) -> None:

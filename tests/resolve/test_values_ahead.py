@@ -145,3 +145,40 @@ def test_the_helper_never_imports_from_the_workspace(tmp_path, monkeypatch):
     _wait_for([workspace / "values.yaml"])
     assert proc.wait(timeout=60) == 0
     assert not marker.exists()
+
+
+async def test_values_files_no_template_read_are_taken_from_the_helper_after_indexing(tmp_path, monkeypatch):
+    """Indexing ends by looking at every values file for problems (`_publish_chart`): those no
+    template read are still waiting in the helper's results then, and are taken from there."""
+    from types import SimpleNamespace
+
+    from hook_lsp.analysis.chart import Chart
+    from hook_lsp.features import indexing
+
+    root = _umbrella(tmp_path / "u", 6)
+    quiet = root / "charts" / "sub-5"
+    (quiet / "templates" / "job.yaml").write_text("kind: Job\nmetadata:\n  name: literal\n")
+    monkeypatch.setattr(values_ahead, "MIN_BYTES", 1)
+    values._FILE_CACHE.clear()
+    chart = Chart.begin(root, enrich=Resolver())
+    taken: dict[str, bool] = {}
+    real_take = values_ahead.take
+
+    def spy(path, stamp):
+        got = real_take(path, stamp)
+        taken[path] = got is not None
+        return got
+
+    monkeypatch.setattr(values_ahead, "take", spy)
+    problems = []
+
+    def publish_chart(_ls, _chart):
+        _wait_for([quiet / "values.yaml"], timeout=10)
+        problems.append(values.yaml_file_problem(quiet / "values.yaml"))
+
+    monkeypatch.setattr(indexing, "_publish_chart", publish_chart)
+    ls = SimpleNamespace(project=SimpleNamespace(charts={chart.root: chart}), client_capabilities=None)
+    await indexing._index(ls, chart)
+    assert problems == [None]
+    assert taken[str(quiet / "values.yaml")] is True
+    assert not values_ahead._received  # what nobody took is dropped once the chart is published
