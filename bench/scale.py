@@ -20,7 +20,7 @@ temporary folder, removed afterwards) and each server, a fresh process is starte
 - **peak RSS**: the server's `VmHWM` at the end.
 
 Also measured: cold start (spawn → first diagnostics of a small corpus template: the first start
-with an empty cache folder, then the median of 3),
+with an empty cache folder, then the median of 7),
 peak RSS with one hook template of every corpus chart open, and `hook-lsp check` over the corpus
 with and without its cache. yaml-language-server is run on the same files when bench/node_modules
 has it (see bench/README.md); it has no chart model, so only its per-file figures apply.
@@ -52,6 +52,10 @@ TARGET = "charts/kafka/templates/provisioning/job.yaml"
 COLD_TEMPLATE = "Kong__charts/charts/ingress/templates/tests/test-jobs.yaml"
 #: Subcharts per umbrella: 1x, 3.5x and 7x the corpus (1,063 and 2,018 templates at 243 and 460).
 SERIES = (69, 243, 460)
+#: Later cold starts of which the median is given, and rounds of `check` runs (wall-clock
+#: figures of a shared machine: a median of several).
+COLD_STARTS = 7
+CHECK_ROUNDS = 5
 #: How long to wait for a chart to be indexed before typing anyway (its figure is then "n/a").
 INDEX_TIMEOUT = 300
 
@@ -147,7 +151,7 @@ async def one_size(spec: base.ServerSpec, root: Path, edits: int) -> dict:
     return out
 
 
-async def cold_start(spec: base.ServerSpec, repeats: int = 3) -> dict:
+async def cold_start(spec: base.ServerSpec, repeats: int = COLD_STARTS) -> dict:
     """Spawn → first diagnostics of a small corpus template: the first start with an empty
     cache folder (as after installing), then the median of ``repeats`` later starts (ms)."""
     t = base.find_sites(COLD_TEMPLATE)
@@ -171,7 +175,7 @@ async def cold_start(spec: base.ServerSpec, repeats: int = 3) -> dict:
         finally:
             await client.shutdown_session()
     shutil.rmtree(empty, ignore_errors=True)
-    return {"first": times[0], "later": statistics.median(times[1:])}
+    return {"first": times[0], "later": statistics.median(times[1:]), "starts": repeats}
 
 
 async def every_chart_open(spec: base.ServerSpec) -> dict:
@@ -202,31 +206,34 @@ async def every_chart_open(spec: base.ServerSpec) -> dict:
         await client.shutdown_session()
 
 
-def check_runs(repeats: int = 3) -> dict:
-    """`hook-lsp check` over the corpus: without cache, then a cold and warm cache (median s)."""
+def check_runs(rounds: int = CHECK_ROUNDS) -> dict:
+    """`hook-lsp check` over the corpus: without cache, with an empty cache and with a full one
+    (median s). The three are interleaved, round after round, so that a busy spell of the
+    shared machine weighs on all of them alike."""
     cache = Path(tempfile.mkdtemp(prefix="hook-lsp-cache-"))
-    env = {**os.environ, "HOOK_LSP_CACHE_DIR": str(cache)}
     cmd = [sys.executable, "-m", "hook_lsp", "check", str(base.CORPUS), "--format", "json"]
+    env = {**os.environ, **base.ENV, "HOOK_LSP_CACHE_DIR": str(cache)}
+    walls: dict[str, list[float]] = {"no_cache_s": [], "cold_cache_s": [], "warm_cache_s": []}
+    findings: dict[str, int] = {}
 
-    def timed(extra: list[str], fresh: bool) -> tuple[float, int]:
-        walls, findings = [], 0
-        for _ in range(repeats):
-            if fresh:
-                shutil.rmtree(cache, ignore_errors=True)
-            t0 = time.perf_counter()
-            proc = subprocess.run(cmd + extra, capture_output=True, text=True, env={**env, **base.ENV, "HOOK_LSP_CACHE_DIR": str(cache)}, cwd=base.ROOT, timeout=900)
-            walls.append(time.perf_counter() - t0)
-            findings = len(json.loads(proc.stdout or "[]"))
-        return statistics.median(walls), findings
+    def timed(label: str, extra: list[str]) -> None:
+        t0 = time.perf_counter()
+        proc = subprocess.run(cmd + extra, capture_output=True, text=True, env=env, cwd=base.ROOT, timeout=900)
+        walls[label].append(time.perf_counter() - t0)
+        findings[label] = len(json.loads(proc.stdout or "[]"))
 
     try:
-        no_cache, n1 = timed(["--no-cache"], fresh=False)
-        cold, n2 = timed([], fresh=True)
-        timed([], fresh=False)  # fill the cache
-        warm, n3 = timed([], fresh=False)
+        for _ in range(rounds):
+            timed("no_cache_s", ["--no-cache"])
+            shutil.rmtree(cache, ignore_errors=True)
+            timed("cold_cache_s", [])  # fills the cache
+            timed("warm_cache_s", [])
     finally:
         shutil.rmtree(cache, ignore_errors=True)
-    return {"no_cache_s": no_cache, "cold_cache_s": cold, "warm_cache_s": warm, "findings": [n1, n2, n3]}
+    out: dict = {k: statistics.median(v) for k, v in walls.items()}
+    out["findings"] = [findings[k] for k in walls]
+    out["rounds"] = rounds
+    return out
 
 
 def _fmt(v, unit: str = "") -> str:
@@ -268,7 +275,7 @@ def report(results: dict) -> str:
         lines.append(
             f"Cold start, spawn → first diagnostics of `{COLD_TEMPLATE.split('/', 1)[1]}`: "
             + ", ".join(
-                f"{k} {base.fmt(v['later'])} ms (median of 3 starts; {base.fmt(v['first'])} ms for the first start "
+                f"{k} {base.fmt(v['later'])} ms (median of {v.get('starts', 3)} starts; {base.fmt(v['first'])} ms for the first start "
                 "after installing, before its cache folder holds the compiled protocol code)"
                 for k, v in results["cold_start_ms"].items()
             )
@@ -282,7 +289,8 @@ def report(results: dict) -> str:
     if "check" in results:
         c = results["check"]
         lines.append(
-            f"`hook-lsp check` over the corpus (median of 3): {c['no_cache_s']:.2f} s with `--no-cache`, "
+            f"`hook-lsp check` over the corpus (median of {c.get('rounds', 3)} rounds, each running the three in turn): "
+            f"{c['no_cache_s']:.2f} s with `--no-cache`, "
             f"{c['cold_cache_s']:.2f} s with an empty cache, {c['warm_cache_s']:.2f} s on a re-run with nothing "
             f"changed (findings: {' / '.join(str(n) for n in c['findings'])})."
         )
