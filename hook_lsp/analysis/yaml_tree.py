@@ -80,6 +80,10 @@ def make_composer(resolver) -> Callable[[str], object]:
             return composer.get_single_node()
         finally:
             composer.dispose()
+            # The resolver refers to its loader, here the composer itself: a reference cycle
+            # that only the cyclic garbage collector would free, holding the parser's buffers
+            # (tens of MB over an umbrella's templates). Broken, it goes when the call returns.
+            composer.__dict__.clear()
 
     return compose
 

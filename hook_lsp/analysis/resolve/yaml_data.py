@@ -122,7 +122,12 @@ def build(node, mapping: type = dict, plain_tag: Callable[[str], str] | None = N
             return [walk(v) for v in node.value]
         raise Unusual(tag)
 
-    return walk(node)
+    try:
+        return walk(node)
+    finally:
+        # `walk` refers to itself through its closure: a cycle only the cyclic collector
+        # would free, with everything the closure holds.
+        del walk
 
 
 def fast_path_available(composer) -> bool:
