@@ -129,3 +129,22 @@ def test_mismatch_with_the_yaml_value_is_refused() -> None:
     # An explicit indentation indicator is not mapped: the scalar is skipped, not guessed.
     _text, (m,) = _decoded("            - |2\n                 x\n")
     assert m is None
+
+
+@pytest.mark.parametrize(
+    "offs",
+    [
+        [],
+        [3, 4, 5, 9, 10],
+        [3, 4, 4, 4, 5, 7, 7, 8],  # an offset at several positions: its last one counts
+        [5, 6, 2, 3, 9, 9, 1],  # out of order (folds): the map of every offset is used
+    ],
+)
+def test_positions_of_an_action_are_the_last_position_of_each_offset_it_spans(offs):
+    from hook_lsp.analysis.scripts.mapped import _positions
+
+    within = _positions(offs)
+    last = {o: k for k, o in enumerate(offs)}
+    for start in range(0, 12):
+        for end in range(start, 13):
+            assert within(start, end) == [last[o] for o in range(start, end) if o in last]

@@ -14,6 +14,7 @@ unknown word and stays as a run of ``x`` that `MappedText.templated` reports.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass, field
 
 from ..source import Span
@@ -342,7 +343,7 @@ def _with_actions(out: _Builder, span: Span, masked: MaskedTemplate) -> MappedTe
     chars, offs = out.chars, out.offs
     keep: list[bool] = [True] * len(chars)
     roles: list[str | None] = [None] * len(chars)  # "drop" | "inline" per char inside an action
-    index_of = dict(zip(offs, range(len(offs))))  # the last index of each offset, built in C
+    positions = _positions(offs)
     injections_at: list[int] = []
     #: Positions whose character is dropped or stands for an action's output: the rest is
     #: copied as it is, in runs.
@@ -355,10 +356,7 @@ def _with_actions(out: _Builder, span: Span, masked: MaskedTemplate) -> MappedTe
         inline_output = action.kind == "output" and not whole_line
         first = None
         last = -1  # the last position standing for this action's output
-        for o in range(action.span.start, action.span.end):
-            k = index_of.get(o)
-            if k is None:
-                continue
+        for k in positions(action.span.start, action.span.end):
             if first is None:
                 first = k
             touched.add(k)
@@ -394,8 +392,9 @@ def _with_actions(out: _Builder, span: Span, masked: MaskedTemplate) -> MappedTe
     inject_set = set(injections_at)
     pos = 0
     for k in sorted(touched | inject_set):
-        text.extend(chars[pos:k])
-        new_offs.extend(offs[pos:k])
+        if k > pos:  # the characters since the last touched one, copied as they are
+            text.extend(chars[pos:k])
+            new_offs.extend(offs[pos:k])
         pos = k + 1
         if k in inject_set:
             injections.append(len(text))
@@ -413,6 +412,30 @@ def _with_actions(out: _Builder, span: Span, masked: MaskedTemplate) -> MappedTe
     text.extend(chars[pos:])
     new_offs.extend(offs[pos:])
     return MappedText("".join(text), new_offs, span.end, placeholders, injections)
+
+
+def _positions(offs: list[int]):
+    """``within(start, end)``: the positions in ``offs`` of the template offsets ``start`` to
+    ``end`` it holds, in offset order, each offset at its last position.
+
+    Characters come in template order (``offs`` sorted) but for rare folds: then the positions
+    of an action are one run, found by bisection. A script scalar is thousands of characters
+    and an edit maps every scalar of its template again: a map of every offset cost more than
+    all the rest of mapping it.
+    """
+    if offs == sorted(offs):
+
+        def within(start: int, end: int) -> list[int]:
+            lo, hi = bisect_left(offs, start), bisect_left(offs, end)
+            return [k for k in range(lo, hi) if k + 1 == hi or offs[k + 1] != offs[k]]
+
+        return within
+    index_of = dict(zip(offs, range(len(offs))))  # the last position of each offset, built in C
+
+    def within(start: int, end: int) -> list[int]:
+        return [k for k in map(index_of.get, range(start, end)) if k is not None]
+
+    return within
 
 
 def _rest_without_actions(source: str, start: int, end: int, actions) -> str:
