@@ -172,6 +172,18 @@ def _scan_action_end(text: str, start: int) -> tuple[int, bool]:
     return _line_end(text, start), False
 
 
+#: An action that `_scan_action_end` would close at its first ``}}``, matched in one step: no
+#: comment at its start, every string and raw string closed, no ``{{`` before the ``}}``. Runs
+#: of ordinary characters alternate with the constructs that start with a character of their
+#: own (a string, a raw string, a lone brace), so there is one way to match any text and a text
+#: that does not match fails in linear time; the scanner settles it then.
+_WHOLE_ACTION = re.compile(
+    r'\{\{(?!(?:-[ \t\r\n])?[ \t\r\n]*/\*)'
+    r'[^"`{}]*(?:(?:"(?:[^"\\\n]|\\[\s\S])*"|`[^`]*`|\{(?!\{)|\}(?!\}))[^"`{}]*)*'
+    r'\}\}'
+)
+
+
 def _line_end(text: str, start: int) -> int:
     nl = text.find("\n", start)
     end = len(text) if nl == -1 else nl
@@ -198,9 +210,11 @@ def find_actions(source: str) -> list[Action]:
     """Every ``{{ ... }}`` action of ``source`` in order."""
     actions: list[Action] = []
     find = source.find
+    whole = _WHOLE_ACTION.match
     pos = find("{{")
     while pos != -1:
-        end, terminated = _scan_action_end(source, pos)
+        m = whole(source, pos)
+        end, terminated = (m.end(), True) if m is not None else _scan_action_end(source, pos)
         inner_start = pos + 2
         inner_end = end - 2 if terminated else end
         raw = source[inner_start:inner_end]

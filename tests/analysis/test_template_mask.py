@@ -109,3 +109,38 @@ def test_corpus_invariants():
             outside -= set(range(body.start, body.end))
         assert all(masked[i] == src[i] for i in outside), path
         assert set(masked) - set(src) <= {FILL, " "}, path
+
+
+#: Actions whose end is not plain: strings and raw strings holding `}}`,
+#: escapes, comments, trim markers, braces, a `{{` inside, strings cut by a line end.
+_TRICKY_ACTIONS = [
+    '{{ "}}" }}', '{{ "a\\"}}" }}', "{{ `}}` }}", "{{ `a\n}}` }}", "{{/* }} */}}", "{{- /* c */ -}}",
+    "{{-/* x */}}", "{{ /* c */ x }}", "{{ x }}}", "{{ { } }}", "{{ a {{ b }}", '{{ "a\nb" }}',
+    '{{ "\\\n" }}', "{{ `open", '{{ "open', "{{ x", "{{-\n/* c */\n-}}", '{{ printf "%s}}" .x | quote }}',
+    '{{ "\\\\" }}}}', "{{ '}' }}", "{{ `a` `b` }}", '{{ "" }}',
+]
+
+
+def _scanned(source: str) -> list[tuple[int, int, bool]]:
+    """Where each action ends by the character scanner alone (no one-step match)."""
+    from hook_lsp.analysis import template_mask
+
+    out, pos = [], source.find("{{")
+    while pos != -1:
+        end, terminated = template_mask._scan_action_end(source, pos)
+        out.append((pos, end, terminated))
+        pos = source.find("{{", max(end, pos + 2))
+    return out
+
+
+@pytest.mark.parametrize("action", _TRICKY_ACTIONS)
+def test_actions_matched_in_one_step_end_where_the_scanner_ends_them(action):
+    source = f"a: {action}\nb: {{{{ .y }}}} {action}\n"
+    assert [(a.span.start, a.span.end, not a.unterminated) for a in find_actions(source)] == _scanned(source)
+
+
+@needs_corpus
+def test_corpus_actions_end_where_the_scanner_ends_them():
+    for path in _corpus_templates():
+        src = path.read_text(encoding="utf-8")
+        assert [(a.span.start, a.span.end, not a.unterminated) for a in find_actions(src)] == _scanned(src), path
