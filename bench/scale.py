@@ -252,7 +252,7 @@ def report(results: dict) -> str:
         + (f", Node {info['node']}" if info.get("node") else "")
         + f". Load average {results['load'][0]:.1f} at the start and {results['load'][1]:.1f} at the end "
         "(the machine is shared: wall-clock figures move with the load; CPU per edit shows the work). "
-        f"{results['edits']} edits per size; each figure is the median of {results.get('repeats', 1)} runs, "
+        f"{results['edits']} edits per size; each figure is the median of {results['repeats']} runs, "
         "the servers taking turns.",
         "",
         "| umbrella (subcharts / templates / values files / MB) | server | first diagnostics (ms) | chart indexed (ms) "
@@ -277,7 +277,7 @@ def report(results: dict) -> str:
         lines.append(
             f"Cold start, spawn → first diagnostics of `{COLD_TEMPLATE.split('/', 1)[1]}`: "
             + ", ".join(
-                f"{k} {base.fmt(v['later'])} ms (median of {v.get('starts', 3)} starts; {base.fmt(v['first'])} ms for the first start "
+                f"{k} {base.fmt(v['later'])} ms (median of {v['starts']} starts; {base.fmt(v['first'])} ms for the first start "
                 "after installing, before its cache folder holds the compiled protocol code)"
                 for k, v in results["cold_start_ms"].items()
             )
@@ -291,7 +291,7 @@ def report(results: dict) -> str:
     if "check" in results:
         c = results["check"]
         lines.append(
-            f"`hook-lsp check` over the corpus (median of {c.get('rounds', 3)} rounds, each running the three in turn): "
+            f"`hook-lsp check` over the corpus (median of {c['rounds']} rounds, each running the three in turn): "
             f"{c['no_cache_s']:.2f} s with `--no-cache`, "
             f"{c['cold_cache_s']:.2f} s with an empty cache, {c['warm_cache_s']:.2f} s on a re-run with nothing "
             f"changed (findings: {' / '.join(str(n) for n in c['findings'])})."
