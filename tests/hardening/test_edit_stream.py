@@ -7,7 +7,9 @@ UTF-16 code units each), and edits are addressed in UTF-16 positions, as editors
 
 from __future__ import annotations
 
+import atexit
 import re
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -100,6 +102,7 @@ def test_line_index_matches_the_lsp_model(text):
 
 
 _CHART = Path(tempfile.mkdtemp(prefix="hook-lsp-edits-"))
+atexit.register(shutil.rmtree, _CHART, ignore_errors=True)
 (_CHART / "templates").mkdir()
 (_CHART / "Chart.yaml").write_text("apiVersion: v2\nname: edits\nversion: 0.1.0\n")
 (_CHART / "values.yaml").write_text("x: pre-upgrade\n")

@@ -8,6 +8,8 @@ per tree for the process, so the test session renders each chart once.
 
 from __future__ import annotations
 
+import atexit
+import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,6 +38,17 @@ _CACHE: dict[tuple[str, str, str], TreeResult] = {}
 #: Prepared copy of each chart (renders for several release names share it, and so does the
 #: analysis, see `compare.compare_chart`).
 _PREPARED: dict[Path, Path] = {}
+#: One scratch folder per process for the prepared copies, removed when the process exits.
+_SCRATCH: list[Path] = []
+
+
+def _scratch() -> Path:
+    """A new empty folder under the process's scratch folder (made on first use)."""
+    if not _SCRATCH:
+        root = Path(tempfile.mkdtemp(prefix="hook-lsp-exactness-"))
+        atexit.register(shutil.rmtree, root, ignore_errors=True)
+        _SCRATCH.append(root)
+    return Path(tempfile.mkdtemp(dir=_SCRATCH[0]))
 
 
 def corpus_results(
@@ -52,8 +65,7 @@ def corpus_results(
         label = chart.relative_to(tree).as_posix()
         folder = _PREPARED.get(chart)
         if folder is None:
-            scratch = Path(tempfile.mkdtemp(prefix="hook-lsp-exactness-"))
-            folder = _PREPARED[chart] = prepare_chart(chart, scratch)
+            folder = _PREPARED[chart] = prepare_chart(chart, _scratch())
         try:
             files = eng.render(RenderRequest(folder, release_name=release, namespace=NAMESPACE))
         except RenderError as exc:
