@@ -28,8 +28,11 @@ _TOKEN = re.compile(
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\", "'": "'", "a": "\a", "b": "\b", "f": "\f", "v": "\v"}
 
 
-@dataclass(frozen=True)
+# Not `frozen` (built through `object.__setattr__`, several times slower), as `source.Span`.
+@dataclass(slots=True, unsafe_hash=True)
 class Token:
+    """One token of an action (never changed once made)."""
+
     kind: str  # string | raw | char | number | field | ident | declare | punct | other
     text: str
     #: Offset of the token in the template source.

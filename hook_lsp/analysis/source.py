@@ -11,9 +11,12 @@ import re
 from dataclasses import dataclass
 
 
-@dataclass(frozen=True, order=True, slots=True)
+# Immutable by convention, not `frozen`: a frozen dataclass is built through
+# `object.__setattr__`, several times slower, and a chart makes spans by the hundred thousand.
+@dataclass(order=True, slots=True, unsafe_hash=True)
 class Span:
-    """Half-open range ``[start, end)`` of code-point offsets into a source text."""
+    """Half-open range ``[start, end)`` of code-point offsets into a source text (never
+    changed once made: spans are hashed and shared)."""
 
     start: int
     end: int

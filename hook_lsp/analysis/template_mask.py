@@ -38,9 +38,10 @@ _WORD = re.compile(r"[A-Za-z_]+")
 _BLOCK_SCALAR_OPEN = re.compile(r"(?:^|[\s:-])[|>][-+0-9]*[ \t]*(?:#.*)?$")
 
 
-@dataclass(frozen=True, slots=True)
+# Not `frozen` (built through `object.__setattr__`, four times slower), as `source.Span`.
+@dataclass(slots=True, unsafe_hash=True)
 class Action:
-    """One ``{{ ... }}`` action in the source."""
+    """One ``{{ ... }}`` action in the source (never changed once made)."""
 
     span: Span
     #: Text between the delimiters with trim markers and surrounding space removed.
