@@ -242,13 +242,29 @@ def _blanked(part: str, ch: str) -> str:
     return "\n".join(ch * len(line) for line in part.split("\n"))
 
 
-def _blank(buf: list[str], start: int, end: int, source: str) -> None:
-    # Slice assignment: one C-level copy per action instead of a Python step per character.
-    buf[start:end] = _blanked(source[start:end], " ")
+def _rewritten(source: str, edits: list[tuple[int, int, str]]) -> str:
+    """``source`` with each (start, end, ch) range, in order and apart, made of ``ch`` but for
+    its line breaks: copied in runs between them (no list of every character)."""
+    parts = []
+    pos = 0
+    for start, end, ch in edits:
+        parts.append(source[pos:start])
+        parts.append(_blanked(source[start:end], ch))
+        pos = end
+    parts.append(source[pos:])
+    return "".join(parts)
 
 
-def _fill(buf: list[str], start: int, end: int, source: str) -> None:
-    buf[start:end] = _blanked(source[start:end], FILL)
+def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int, str]]:
+    """Overlapping or nested ``define`` bodies as disjoint blank ranges, in order."""
+    out: list[tuple[int, int, str]] = []
+    for start, end in sorted(spans):
+        if out and start <= out[-1][1]:
+            if end > out[-1][1]:
+                out[-1] = (out[-1][0], end, " ")
+        else:
+            out.append((start, end, " "))
+    return out
 
 
 def _ends_with_indenter(body: str) -> bool:
@@ -311,7 +327,7 @@ def mask(source: str) -> MaskedTemplate:
     actions = find_actions(source)
     if not actions:
         return MaskedTemplate(source, source, [], [], [])
-    buf = list(source)
+    edits: list[tuple[int, int, str]] = []  # (start, end, " " or FILL), in source order
     # Which offsets start a line that holds nothing but actions and white space?
     branch_points: list[tuple[int, tuple[tuple[int, int], ...]]] = [(0, ())]
     stack: list[tuple[int, int, str, int]] = []  # (block id, branch, keyword, body start)
@@ -351,21 +367,22 @@ def mask(source: str) -> MaskedTemplate:
         if in_block_scalar(s):
             # Inside a `|`/`>` block every action is script text: blanking it could leave a
             # first line of spaces only, which YAML rejects ("too many spaces").
-            _fill(buf, s, e, source)
+            edits.append((s, e, FILL))
             continue
         if action.kind in ("comment", "control", "assign") or multiline:
-            _blank(buf, s, e, source)
+            edits.append((s, e, " "))
             continue
         ls, le, only = line_info(s)
         if only or _emits_block(source, action, ls, le):
-            _blank(buf, s, e, source)
+            edits.append((s, e, " "))
         else:
-            _fill(buf, s, e, source)
-    for start, end in define_bodies:
-        _blank(buf, start, end, source)
+            edits.append((s, e, FILL))
+    text = _rewritten(source, edits)
+    if define_bodies:
+        text = _rewritten(text, _merged(define_bodies))
     return MaskedTemplate(
         source,
-        "".join(buf),
+        text,
         actions,
         branch_points,
         [a.span.start for a in actions],

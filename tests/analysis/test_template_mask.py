@@ -56,6 +56,20 @@ def test_define_body_is_blanked():
     assert masked.in_define(src.index("kind: Job"))
 
 
+def test_nested_define_bodies_are_blanked_once_each_character():
+    # A define inside a define (Go refuses it, an editor buffer may hold it): both bodies are
+    # recorded, overlapping; every character of either is blank and line breaks stay.
+    src = '{{ define "a" }}\nx: {{ .y }}\r\n{{ define "b" }}\nz: 1\n{{ end }}\nw: 2\n{{ end }}\nkind: Pod\n'
+    masked = mask(src)
+    assert len(masked.define_bodies) == 2
+    inside = lambda i: any(b.start <= i < b.end for b in masked.define_bodies)  # noqa: E731
+    for i, (c, m) in enumerate(zip(src, masked.text)):
+        if inside(i):
+            assert m == (c if c in "\r\n" else " "), i
+    assert masked.text.endswith("{{ end }}\nkind: Pod\n".replace("{{ end }}", " " * 9))
+    assert masked.text.count("\n") == src.count("\n") and masked.text.count("\r") == src.count("\r")
+
+
 def test_branches_are_exclusive_but_nesting_is_not():
     src = "{{ if .a }}\nA\n{{ else }}\nB\n{{ end }}\nC\n"
     masked = mask(src)

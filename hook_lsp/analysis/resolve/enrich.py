@@ -395,7 +395,9 @@ class Resolver:
                 self._keep_render(analysis, inputs, rendered, writer, output_chars)
                 return rendered, writer, False
         parsed = self._template_parse(analysis)
-        all_defines = ChainMap(parsed.defines, defines)
+        # Most templates define nothing of their own: their includes go to the library directly
+        # (a chain of maps asks each map twice per lookup).
+        all_defines = ChainMap(parsed.defines, defines) if parsed.defines else defines
         stop = _prefix_end(analysis, parsed) if prefix else None
 
         def render(values_here, meta_here) -> tuple[MapWriter, int, bool]:
