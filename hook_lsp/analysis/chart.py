@@ -105,6 +105,30 @@ def read_text(path: Path, containing: bytes | None = None) -> str | None:
     return data.decode("utf-8", errors="replace")
 
 
+def _walk_templates(top: str, inside: _Inside) -> Iterator[Path]:
+    """Template files under folder ``top`` in `os.walk`'s order (top-down, names sorted), not
+    descending into linked folders, and keeping a linked file only when it stays inside. The
+    folder listing says which entries are links, without a system call per file."""
+    stack = [top]
+    while stack:
+        folder = stack.pop()
+        try:
+            with os.scandir(folder) as listing:
+                entries = sorted(listing, key=lambda e: e.name)
+        except OSError:
+            continue
+        subfolders = []
+        for entry in entries:
+            if is_dir_entry(entry):
+                if not entry.is_symlink():
+                    subfolders.append(entry.path)
+                continue
+            p = Path(entry.path)
+            if is_template_file(p) and (not entry.is_symlink() or inside(p)):
+                yield p
+        stack.extend(reversed(subfolders))
+
+
 def is_template_file(path: Path) -> bool:
     return path.suffix in TEMPLATE_SUFFIXES and "templates" in path.parts and path.name != "NOTES.txt"
 
@@ -286,15 +310,11 @@ class Chart:
         """
         inside = _Inside(self.root)
         for chart_dir in self.chart_dirs():
-            tdir = chart_dir / "templates"
-            if not tdir.is_dir() or not inside(tdir):
+            tdir = os.path.join(chart_dir, "templates")
+            # Chart folders are inside already: only a linked `templates` needs resolving.
+            if not os.path.isdir(tdir) or (os.path.islink(tdir) and not inside(tdir)):
                 continue
-            for dirpath, dirnames, filenames in os.walk(tdir):
-                dirnames.sort()
-                for fn in sorted(filenames):
-                    p = Path(dirpath) / fn
-                    if is_template_file(p) and (not p.is_symlink() or inside(p)):
-                        yield p
+            yield from _walk_templates(tdir, inside)
 
     def chart_dirs(self) -> list[Path]:
         """This chart and its unpacked subcharts, each real folder once.

@@ -69,3 +69,28 @@ def test_template_link_loop_is_an_io_error(tmp_path):
     proc = run_cli("check", str(root / "templates" / "a.yaml"))
     assert proc.returncode == 2 and "symbolic link loop" in proc.stderr
     assert Chart.load(root).templates  # the chart model skips the loop and keeps the rest
+
+
+def test_template_folders_are_walked_in_order_without_linked_folders(tmp_path):
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (outside / "far.yaml").write_text(job(name="far"))
+    root = write_chart(tmp_path / "app", {"b.yaml": job(name="b"), "a.yaml": job(name="a")})
+    (root / "templates" / "z").mkdir()
+    (root / "templates" / "z" / "c.yaml").write_text(job(name="c"))
+    (root / "templates" / "m").mkdir()
+    (root / "templates" / "m" / "d.yaml").write_text(job(name="d"))
+    os.symlink(root / "templates" / "m", root / "templates" / "n")  # a linked folder: not walked
+    os.symlink(outside, root / "templates" / "out")
+    # A subchart whose `templates` is a link: followed inside the chart, not out of it.
+    inner = write_chart(root / "charts" / "in", {}, name="in")
+    os.rmdir(inner / "templates")
+    os.symlink(root / "templates" / "z", inner / "templates")
+    away = write_chart(root / "charts" / "away", {}, name="away")
+    os.rmdir(away / "templates")
+    os.symlink(outside, away / "templates")
+    files = [p.relative_to(root).as_posix() for p in Chart.begin(root, {}).template_files()]
+    assert files == [
+        "templates/a.yaml", "templates/b.yaml", "templates/m/d.yaml", "templates/z/c.yaml",
+        "charts/in/templates/c.yaml",
+    ]

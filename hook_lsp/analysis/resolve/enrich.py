@@ -153,6 +153,8 @@ class Resolver:
         self._values: dict[Path, tuple[tuple, dict]] = {}
         self._metadata: dict[Path, dict] = {}
         self._scans: dict[Path, tuple[float, list[Path], tuple]] = {}
+        #: (folder of a template, chart root) -> the chart folder owning it (`_owning_chart`).
+        self._owners: dict[tuple[Path, Path], Path] = {}
         #: Set by a language server: a keystroke uses the last scan of the helper files however
         #: old it is, and `rescan_helpers` (run when typing pauses) looks at the disk again.
         #: Scanning an umbrella's hundreds of subcharts takes tens of milliseconds.
@@ -193,10 +195,20 @@ class Resolver:
         return self._scan(root)
 
     def _scan(self, root: Path) -> tuple[list[Path], tuple]:
+        self._owners.clear()  # charts may have come or gone too
         files = helper_sources(root)
         stamp = tuple((str(f), _mtime(f)) for f in files)
         self._scans[root] = (time.monotonic(), files, stamp)
         return files, stamp
+
+    def _owning_chart(self, path: Path, root: Path) -> Path:
+        """The chart (or subchart) folder of template ``path``: found on disk once per folder
+        between two scans of the helper files, as they are (a stat per template otherwise)."""
+        key = (path.parent, root)
+        owner = self._owners.get(key)
+        if owner is None:
+            owner = self._owners[key] = _owning_chart(path, root)
+        return owner
 
     def rescan_helpers(self) -> bool:
         """Scan again the helper files of each chart last scanned `RESCAN_SECONDS` ago or more
@@ -307,7 +319,7 @@ class Resolver:
     def enrich(self, analysis: TemplateAnalysis, chart, buffer: bool = True) -> None:
         root = Path(chart.root)
         path = Path(analysis.path)
-        chart_dir = _owning_chart(path, root)
+        chart_dir = self._owning_chart(path, root)
         defines = self.defines(root, chart)
         values = self.values_for(root, chart_dir)
         key = _input_key(analysis)
@@ -463,7 +475,7 @@ class Resolver:
     def _static_names(self, analysis: TemplateAnalysis, chart) -> dict[int, "ResolvedName"]:
         try:
             root = Path(chart.root)
-            chart_dir = _owning_chart(Path(analysis.path), root)
+            chart_dir = self._owning_chart(Path(analysis.path), root)
             defines = self.defines(root, chart)
             values = self.values_for(root, chart_dir)
             key = _input_key(analysis)
@@ -489,7 +501,7 @@ class Resolver:
         if hit is not None and not hit[4] and hit[3] is names:
             try:
                 root = Path(chart.root)
-                chart_dir = _owning_chart(Path(analysis.path), root)
+                chart_dir = self._owning_chart(Path(analysis.path), root)
                 self._add_alternatives(analysis, chart, chart_dir, hit[1], hit[2], names)
             except (Budget, RecursionError):
                 pass
