@@ -20,6 +20,7 @@ duplicates.
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -267,6 +268,8 @@ def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int, str]]:
     return out
 
 
+# By body: charts write the same few (``include "x.labels" . | nindent 4``) in every template.
+@functools.lru_cache(maxsize=8192)
 def _ends_with_indenter(body: str) -> bool:
     """Whether the action's last top-level command is ``indent``/``nindent``: only then is
     its output an indented block (``... | indent 2 | trim | quote`` is a scalar again)."""

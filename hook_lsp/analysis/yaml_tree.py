@@ -207,17 +207,19 @@ class _Converter:
         # `base` and is as long as the document: the offset is a sum (a line and a column would
         # need a lookup per node, and every node of every template has two marks).
         span = Span(self.base + node.start_mark.index, self.base + node.end_mark.index)
-        if id(node) in self.seen:
-            # An alias to a node already seen: keep a placeholder instead of expanding it, so
-            # "billion laughs" documents stay linear (Kubernetes manifests do not use anchors).
-            return YScalar("", span, "*")
         if isinstance(node, ScalarNode):
+            # Scalars first (most nodes): an alias to one costs no more than the scalar.
             return YScalar(node.value, span, node.style or None)
+        if id(node) in self.seen:
+            # An alias to a collection already seen: keep a placeholder instead of expanding
+            # it, so "billion laughs" documents stay linear (manifests do not use anchors).
+            return YScalar("", span, "*")
         self.seen.add(id(node))
+        convert = self.convert
         if isinstance(node, MappingNode):
-            return YMap([(self.convert(k), self.convert(v)) for k, v in node.value], span)
+            return YMap([(convert(k), convert(v)) for k, v in node.value], span)
         if isinstance(node, SequenceNode):
-            return YSeq([self.convert(v) for v in node.value], span)
+            return YSeq([convert(v) for v in node.value], span)
         return YScalar("", span, None)  # pragma: no cover - no other node types
 
 
