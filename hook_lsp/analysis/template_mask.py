@@ -208,27 +208,47 @@ def _classify(body: str) -> tuple[str, str]:
     return "output", word
 
 
+def _read_inside(raw: str, terminated: bool) -> tuple[int, str, str, str]:
+    """What lies between an action's delimiters: (length of the lead before its body, body,
+    kind, keyword)."""
+    lead = len(raw) - len(raw.lstrip("-").lstrip()) if raw.startswith("-") else len(raw) - len(raw.lstrip())
+    body = raw[lead:]
+    if terminated and body.rstrip().endswith("-"):
+        body = body.rstrip()[:-1]
+    body = body.strip()
+    kind, keyword = _classify(body)
+    return lead, body, kind, keyword
+
+
+#: `_read_inside` of closed actions by their inner text: templates repeat the same actions
+#: (``{{- end }}``, ``{{ include "x.fullname" . }}``) many times. Cleared when full.
+_INSIDES: dict[str, tuple[int, str, str, str]] = {}
+INSIDES_KEPT = 20_000
+
+
 def find_actions(source: str) -> list[Action]:
     """Every ``{{ ... }}`` action of ``source`` in order."""
     actions: list[Action] = []
     find = source.find
     whole = _WHOLE_ACTION.match
+    insides = _INSIDES
     pos = find("{{")
     while pos != -1:
         m = whole(source, pos)
-        end, terminated = (m.end(), True) if m is not None else _scan_action_end(source, pos)
-        inner_start = pos + 2
-        inner_end = end - 2 if terminated else end
-        raw = source[inner_start:inner_end]
-        lead = len(raw) - len(raw.lstrip("-").lstrip()) if raw.startswith("-") else len(raw) - len(raw.lstrip())
-        body = raw[lead:]
-        if terminated and body.rstrip().endswith("-"):
-            body = body.rstrip()[:-1]
-        body = body.strip()
-        kind, keyword = _classify(body)
-        actions.append(
-            Action(Span(pos, end), body, inner_start + lead, kind, keyword, unterminated=not terminated)
-        )
+        if m is not None:
+            end = m.end()
+            raw = source[pos + 2 : end - 2]
+            inside = insides.get(raw)
+            if inside is None:
+                if len(insides) >= INSIDES_KEPT:
+                    insides.clear()
+                inside = insides[raw] = _read_inside(raw, True)
+            lead, body, kind, keyword = inside
+            actions.append(Action(Span(pos, end), body, pos + 2 + lead, kind, keyword))
+        else:
+            end, terminated = _scan_action_end(source, pos)
+            lead, body, kind, keyword = _read_inside(source[pos + 2 : end - 2 if terminated else end], terminated)
+            actions.append(Action(Span(pos, end), body, pos + 2 + lead, kind, keyword, unterminated=not terminated))
         pos = find("{{", max(end, pos + 2))
     return actions
 
