@@ -320,7 +320,7 @@ class Evaluator:
             args = [operand(op, dot, scope) for op in cmd[1:]] if len(cmd) > 1 else []
             if piped is not _NO_ARG:
                 args.append(piped)
-            return self.call(head.value, args, dot, scope, cmd[1:])
+            return self.call(head.value, args, dot, scope)
         if len(cmd) > 1 or piped is not _NO_ARG:
             return UNKNOWN  # a method call with arguments: not modelled
         return self.operand(head, dot, scope)
@@ -342,14 +342,14 @@ class Evaluator:
         if k == "dot":
             return dot
         if k == "ident":
-            return self.call(op.value, [], dot, scope, [])
+            return self.call(op.value, [], dot, scope)
         if k == "nil":
             return None
         return UNKNOWN
 
     # -- functions -------------------------------------------------------------------------
 
-    def call(self, name: str, args: list, dot: object, scope: Scope, ops: list[Operand]) -> object:
+    def call(self, name: str, args: list, dot: object, scope: Scope) -> object:
         if name == "include":
             if not args:
                 return UNKNOWN
