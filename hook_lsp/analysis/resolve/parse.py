@@ -259,10 +259,34 @@ def text_chunk(source: str, actions: list[Action], i: int) -> Text:
     return Text(source[chunk_start:chunk_end], chunk_start)
 
 
+_SPACE = " \t\r\n"
+
+
 def text_chunks(source: str, actions: list[Action]) -> list[Text]:
     """The literal text before each action and after the last, trimmed as the markers ask
-    (one more than there are actions)."""
-    return [text_chunk(source, actions, i) for i in range(len(actions) + 1)]
+    (one more than there are actions): `text_chunk` of each, reading each action's markers
+    once."""
+    out = []
+    start = 0
+    trim_start = False
+    for action in actions:
+        left, right = _trims(source, action)
+        chunk = source[start : action.span.start]
+        if trim_start:
+            stripped = chunk.lstrip(_SPACE)
+            start += len(chunk) - len(stripped)
+            chunk = stripped
+        if left:
+            chunk = chunk.rstrip(_SPACE)
+        out.append(Text(chunk, start))
+        start, trim_start = action.span.end, right
+    chunk = source[start:]
+    if trim_start:
+        stripped = chunk.lstrip(_SPACE)
+        start += len(chunk) - len(stripped)
+        chunk = stripped
+    out.append(Text(chunk, start))
+    return out
 
 
 def parse(source: str, path: str = "", actions: list | None = None) -> Parsed:
