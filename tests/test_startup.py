@@ -106,3 +106,29 @@ async def test_without_any_document_parts_are_reported_and_the_heap_settled_anyw
     events, stderr = await _session(open_document=False)
     assert events == ["parts"]
     assert "gc True True (20000, 20, 20)" in stderr, stderr
+
+
+async def test_quiet_waits_for_the_indexing_of_charts_within_its_patience():
+    """Work that can wait (the probe of the parts) runs once no chart is being indexed."""
+    from hook_lsp.features import indexing
+
+    finish = asyncio.Event()
+    task = asyncio.ensure_future(finish.wait())
+    indexing._tasks["chart"] = task
+    task.add_done_callback(lambda _t: indexing._tasks.pop("chart", None))
+    try:
+        waiter = asyncio.ensure_future(indexing.quiet(10))
+        await asyncio.sleep(0.1)
+        assert not waiter.done()  # the chart is still being indexed
+        finish.set()
+        await asyncio.wait_for(waiter, 2)
+        # A chart that is never done holds the work up no longer than the patience.
+        never = asyncio.ensure_future(asyncio.Event().wait())
+        indexing._tasks["slow"] = never
+        started = asyncio.get_running_loop().time()
+        await asyncio.wait_for(indexing.quiet(0.2), 2)
+        assert asyncio.get_running_loop().time() - started >= 0.2
+        never.cancel()
+    finally:
+        indexing._tasks.pop("chart", None)
+        indexing._tasks.pop("slow", None)

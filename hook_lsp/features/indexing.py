@@ -53,6 +53,20 @@ def on_new_chart(chart: Chart) -> None:
     task.add_done_callback(lambda t, root=chart.root: _tasks.pop(root, None) if _tasks.get(root) is t else None)
 
 
+#: Longest wait of `quiet` (seconds): work that can wait does not wait for ever.
+QUIET_PATIENCE = 30.0
+
+
+async def quiet(patience: float = QUIET_PATIENCE) -> None:
+    """Return once no chart is being indexed, or after ``patience`` seconds: for work that can
+    wait (the probe of optional parts imports parsers and starts a process) and would otherwise
+    share the event loop's thread with the indexing."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + patience
+    while _tasks and loop.time() < deadline:
+        await asyncio.wait(set(_tasks.values()), timeout=deadline - loop.time())
+
+
 async def indexed(chart: Chart) -> None:
     """Wait until ``chart`` is fully indexed (requests that show the whole chart)."""
     while not chart.indexed:

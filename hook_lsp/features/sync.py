@@ -29,6 +29,7 @@ from ..server import HookLanguageServer, server
 from .deployer_hint import suggest_profile
 from .diagnostics import clear, publish, publish_incomplete
 from .documents import path_of
+from .indexing import quiet
 
 log = logging.getLogger(__name__)
 _pending: dict[str, asyncio.TimerHandle] = {}
@@ -138,8 +139,10 @@ async def initialized(ls: HookLanguageServer, params: types.InitializedParams) -
     # Settings decide what is reported; a late answer still applies, but does not hold this up.
     await asyncio.wait({pull}, timeout=CONFIGURATION_PATIENCE)
     # The probe (importing the parsers, `shellcheck --version`) would hold up the first
-    # diagnostics of a document opened meanwhile: it comes after them.
+    # diagnostics of a document opened meanwhile: it comes after them, and after the indexing
+    # of a large chart that the first document started.
     await ls.started()
+    await quiet()
     await ls.report_parts()
     await pull
 
