@@ -218,6 +218,26 @@ def test_a_template_that_changes_values_renders_on_its_own_copy(tmp_path):
     assert events == {"setter": "post-install", "reader": "pre-install"}
 
 
+def test_merge_shares_the_sources_maps_as_helm_does(tmp_path):
+    # Sprig's merge (mergo) puts the source's own maps in the result: `set` on one changes the
+    # source too, values included (Helm's engine renders "2" and "post-install" here).
+    root = make_chart(
+        tmp_path / "app",
+        "app",
+        {
+            "merger.yaml": '{{- $a := dict "x" 1 }}{{- $b := merge (dict) (dict "n" $a) }}'
+            '{{- $_ := set $b.n "y" 2 }}{{- $v := merge (dict) .Values }}'
+            '{{- $_ := set $v.sub "event" "post-install" }}\n'
+            + hook("Job", "merger-{{ $a.y }}", "{{ .Values.sub.event }}"),
+            "reader.yaml": hook("Job", "reader", "{{ .Values.sub.event }}"),
+        },
+    )
+    (root / "values.yaml").write_text("sub:\n  event: pre-install\n")
+    chart = Chart.load(root, enrich=Resolver())
+    events = {e.name: e.event for ev in ("pre-install", "post-install") for e in chart.order(ev)}
+    assert events == {"merger-2": "post-install", "reader": "pre-install"}
+
+
 def test_values_problems_are_looked_at_again_after_a_file_event(tmp_path, monkeypatch):
     """Every keystroke publishes the chart's values problems: they are reused for a few seconds,
     and a watched-file event (or the time running out) looks at the files again."""

@@ -133,7 +133,10 @@ def _merge_into(dst: dict, src: dict, overwrite: bool) -> None:
         if k in dst and isinstance(dst[k], dict) and isinstance(v, dict):
             _merge_into(dst[k], v, overwrite)
         elif k not in dst or overwrite:
-            dst[k] = deep_copy(v)
+            # The source's own map or list, not a copy, as mergo sets it: a later `set` on it
+            # changes the source too in Helm. Shared values stay safe: changing one in place
+            # restarts the render on a private copy (`shared.writable`).
+            dst[k] = v
 
 
 def deep_copy(v):
