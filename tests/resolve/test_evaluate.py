@@ -53,3 +53,18 @@ def test_with_range_variables_and_tpl():
 def test_bad_input_never_raises():
     for text in ("{{ if }}", "{{ include }}", "{{ (", "{{ end }}{{ else }}", "{{ range .Values }}{{ break }}{{ end }}"):
         render(text, {"x": 1})
+
+
+def test_merge_fills_empty_values_as_mergo_does():
+    # What Helm's engine renders: `merge` treats nil, "", 0, false and empty maps and lists in
+    # its destination as missing; `mergeOverwrite` lets even empty sources win.
+    tpl = (
+        '{{ merge (dict "n" nil "l" list "m" dict "s" " " "z" 0 "f" false "e" "") '
+        '(dict "n" "x" "l" (list 1) "m" (dict "k" 1) "s" "y" "z" 5 "f" true "e" "E") | toJson }}|'
+        '{{ mergeOverwrite (dict "a" "x" "b" 5) (dict "a" "" "b" 0) | toJson }}|'
+        '{{ (merge (dict "u" .Release.Name) (dict "u" "x")).u }}'
+    )
+    filled, overwritten, unknown_kept = render(tpl).split("|")
+    assert filled == '{"e":"E","f":true,"l":[1],"m":{"k":1},"n":"x","s":" ","z":5}'
+    assert overwritten == '{"a":"","b":0}'
+    assert MARK in unknown_kept  # not known to be empty: stays unknown

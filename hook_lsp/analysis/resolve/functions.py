@@ -132,11 +132,22 @@ def _merge_into(dst: dict, src: dict, overwrite: bool) -> None:
     for k, v in src.items():
         if k in dst and isinstance(dst[k], dict) and isinstance(v, dict):
             _merge_into(dst[k], v, overwrite)
-        elif k not in dst or overwrite:
+        elif k not in dst or overwrite or _mergo_empty(dst[k]):
             # The source's own map or list, not a copy, as mergo sets it: a later `set` on it
             # changes the source too in Helm. Shared values stay safe: changing one in place
             # restarts the render on a private copy (`shared.writable`).
             dst[k] = v
+
+
+def _mergo_empty(v) -> bool:
+    """mergo's ``isEmptyValue``: ``merge`` fills a key whose value is empty as if it were
+    missing (nil, "", 0, false, an empty map or list; Helm's engine renders so). An unknown
+    value is not known to be empty: the key keeps it, and stays unknown."""
+    if v is None or v is False or v == "":
+        return True
+    if isinstance(v, (int, float)) and not isinstance(v, bool):
+        return v == 0
+    return isinstance(v, (dict, list)) and not v
 
 
 def deep_copy(v):
