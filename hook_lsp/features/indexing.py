@@ -48,7 +48,11 @@ def on_new_chart(chart: Chart) -> None:
     if sum(1 for _ in itertools.islice(chart.template_files(), SYNC_FILES + 1)) <= SYNC_FILES:
         chart.index_more()
         return
-    task = loop.create_task(_index(server, chart))
+    # An umbrella's values files are read on another core from now on, while this core answers
+    # the opened document (`values_ahead`): the reader starts up meanwhile.
+    read_ahead = getattr(chart.enrich, "read_ahead", None)
+    started = read_ahead is not None and read_ahead(chart)
+    task = loop.create_task(_index(server, chart, started))
     _tasks[chart.root] = task
     task.add_done_callback(lambda t, root=chart.root: _tasks.pop(root, None) if _tasks.get(root) is t else None)
 
@@ -77,14 +81,11 @@ async def indexed(chart: Chart) -> None:
         await asyncio.sleep(0.02)
 
 
-async def _index(ls: HookLanguageServer, chart: Chart) -> None:
+async def _index(ls: HookLanguageServer, chart: Chart, reading_ahead: bool = False) -> None:
     await asyncio.sleep(0)  # the opened document is published first
     total = chart.count_pending()
     progress = _Progress(ls, f"hook-lsp/index/{next(_tokens)}", f"Indexing chart {chart.name}", total)
     started = time.perf_counter()
-    read_ahead = getattr(chart.enrich, "read_ahead", None)
-    if read_ahead is not None:
-        read_ahead(chart)  # an umbrella's values files, on another core (values_ahead)
     try:
         try:
             while True:
@@ -105,7 +106,7 @@ async def _index(ls: HookLanguageServer, chart: Chart) -> None:
         # read them already.
         _publish_chart(ls, chart)
     finally:
-        if read_ahead is not None:
+        if reading_ahead:
             values_ahead.clear()
 
 

@@ -178,7 +178,8 @@ async def test_values_files_no_template_read_are_taken_from_the_helper_after_ind
 
     monkeypatch.setattr(indexing, "_publish_chart", publish_chart)
     ls = SimpleNamespace(project=SimpleNamespace(charts={chart.root: chart}), client_capabilities=None)
-    await indexing._index(ls, chart)
+    # As `on_new_chart` does for a large chart: the helper starts before the first answer.
+    await indexing._index(ls, chart, chart.enrich.read_ahead(chart))
     assert problems == [None]
     assert taken[str(quiet / "values.yaml")] is True
     assert not values_ahead._received  # what nobody took is dropped once the chart is published

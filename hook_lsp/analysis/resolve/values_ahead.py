@@ -2,14 +2,14 @@
 
 An umbrella chart's values files add up to megabytes of YAML (14 MB in the bench's umbrella of
 243 subcharts): reading them is about a third of indexing such a chart, and nothing needs a
-subchart's values before its first template is rendered. When the server starts indexing a
-large chart in the background, `start` runs this module in a second process (the server's own
-interpreter, isolated, importing the server's own hook_lsp) and sends it the chart's values
-files in the order indexing reaches them. The helper reads each with `values.read_values_file`,
-the function the server itself uses, and streams the result back (pickled: maps, lists,
-strings, numbers); `values._load_file` takes a file from it when the file's modification time
-and size still match, and reads the file itself otherwise. So the second core reads values while the first reads
-templates, and the data is the same either way.
+subchart's values before its first template is rendered. When the server meets a large chart
+(before it answers the opened document; it indexes the rest after), `start` runs this module in
+a second process (the server's own interpreter, isolated, importing the server's own hook_lsp)
+and sends it the chart's values files in the order indexing reaches them. The helper reads each
+with `values.read_values_file`, the function the server itself uses, and streams the result
+back (pickled: maps, lists, strings, numbers); `values._load_file` takes a file from it when
+the file's modification time and size still match, and reads the file itself otherwise. So the
+second core reads values while the first reads templates, and the data is the same either way.
 
 Nothing waits on the helper: a file it has not sent yet is read in-process, and a helper that
 cannot start, fails or is slow costs nothing but its own work. It reads files only (no
