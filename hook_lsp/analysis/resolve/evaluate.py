@@ -18,7 +18,7 @@ from collections import ChainMap
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from .functions import FUNCTIONS, value_size, within_budget
+from .functions import FUNCTIONS, SIZED, value_size, within_budget
 from .parse import (
     Branch,
     Call,
@@ -154,7 +154,9 @@ class Evaluator:
                     w.text(Text(node.text[: stop - node.start], node.start), self.cond_depth > 0)
                     raise StopRender
             if kind is Text:
-                self._emitted(len(node.text))
+                self.output_chars += len(node.text)  # `_emitted`, inline: the commonest node
+                if self.output_chars > self.MAX_OUTPUT_CHARS:
+                    raise Budget("output size")
                 w.text(node, self.cond_depth > 0)
             elif kind is Output:
                 if self.depth == 0:
@@ -163,7 +165,9 @@ class Evaluator:
                 value = self.pipeline(node.pipe, dot, scope)
                 if not node.pipe.decl:
                     text = value if type(value) is str else self._text(value)
-                    self._emitted(len(text))
+                    self.output_chars += len(text)  # `_emitted`, inline
+                    if self.output_chars > self.MAX_OUTPUT_CHARS:
+                        raise Budget("output size")
                     w.output(node.action, text, self.current_define, self.cond_depth > 0)
                     if MARK in text:
                         w.unknown_causes(self.causes[mark:])
@@ -316,8 +320,18 @@ class Evaluator:
             raise Budget("step budget")
         head = cmd[0]
         if head.kind == "ident":
-            operand = self.operand
-            args = [operand(op, dot, scope) for op in cmd[1:]] if len(cmd) > 1 else []
+            args = []
+            if len(cmd) > 1:
+                operand = self.operand
+                for op in cmd[1:]:
+                    # Literals and the dot, the commonest arguments, without a call.
+                    k = op.kind
+                    if k == "string" or k == "number" or k == "bool":
+                        args.append(op.value)
+                    elif k == "dot":
+                        args.append(dot)
+                    else:
+                        args.append(operand(op, dot, scope))
             if piped is not _NO_ARG:
                 args.append(piped)
             return self.call(head.value, args, dot, scope)
@@ -360,8 +374,16 @@ class Evaluator:
         if fn is None:
             self.causes.append(unknown_cause(name))
             return UNKNOWN
-        if not within_budget(name, args, self.MAX_VALUE_CHARS):
-            return UNKNOWN
+        if name in SIZED:
+            if not within_budget(name, args, self.MAX_VALUE_CHARS):
+                return UNKNOWN
+        else:  # `within_budget` for the rest, inline: by the size of the arguments
+            total = 0
+            for a in args:
+                if isinstance(a, (str, list, dict)):
+                    total += len(a)
+            if total > self.MAX_VALUE_CHARS:
+                return UNKNOWN
         try:
             result = fn(*args)
         except (TypeError, ValueError, KeyError, IndexError, AttributeError, ZeroDivisionError, RecursionError):

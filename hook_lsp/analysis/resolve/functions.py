@@ -313,7 +313,7 @@ _SERIALISERS = frozenset(
 
 
 #: Functions whose output `within_budget` sizes on their own terms (the rest: by their arguments).
-_SIZED = _SERIALISERS | {"indent", "nindent", "replace", "repeat"}
+SIZED = _SERIALISERS | {"indent", "nindent", "replace", "repeat"}
 
 
 def value_size(v: object, limit: int) -> int:
@@ -340,7 +340,7 @@ def value_size(v: object, limit: int) -> int:
 def within_budget(name: str, args: list, limit: int) -> bool:
     """Whether ``name(*args)`` stays within ``limit`` characters, decided before running it
     (``indent 1000000000`` or a doubling ``printf`` would otherwise allocate gigabytes)."""
-    if name not in _SIZED:
+    if name not in SIZED:
         # Most calls: what the function returns grows at most with what it is given.
         total = 0
         for a in args:

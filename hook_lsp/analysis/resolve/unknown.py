@@ -49,6 +49,8 @@ def truth(v: object) -> object:
 
 def to_text(v: object) -> str:
     """How ``{{ v }}`` prints (Go's fmt; Helm turns ``<no value>`` into an empty string)."""
+    if type(v) is str:  # most calls
+        return v
     if v is None:
         return ""
     if v is UNKNOWN:
