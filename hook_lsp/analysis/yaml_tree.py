@@ -163,6 +163,8 @@ class Document:
 
 def split_documents(text: str) -> list[Span]:
     """Extents of the ``---``-separated documents of ``text`` (masked or not)."""
+    if "---" not in text:
+        return [Span(0, len(text))]
     spans = []
     start = 0
     for m in _DOC_SEPARATOR.finditer(text):
