@@ -324,9 +324,16 @@ class Evaluator:
             if len(cmd) > 1:
                 operand = self.operand
                 for op in cmd[1:]:
-                    # Literals and the dot, the commonest arguments, without a call.
+                    # `operand` inline for the commonest kinds (a call per argument otherwise).
                     k = op.kind
-                    if k == "string" or k == "number" or k == "bool":
+                    if k == "field":
+                        value = _walk(dot, op.chain)
+                        if value is UNKNOWN and dot is not UNKNOWN and op.chain:
+                            self.causes.append(_field_cause(op.chain))
+                        args.append(value)
+                    elif k == "var":
+                        args.append(_walk(scope.get(op.value), op.chain))
+                    elif k == "string" or k == "number" or k == "bool":
                         args.append(op.value)
                     elif k == "dot":
                         args.append(dot)
