@@ -221,9 +221,11 @@ def _read_inside(raw: str, terminated: bool) -> tuple[int, str, str, str]:
 
 
 #: `_read_inside` of closed actions by their inner text: templates repeat the same actions
-#: (``{{- end }}``, ``{{ include "x.fullname" . }}``) many times. Cleared when full.
+#: (``{{- end }}``, ``{{ include "x.fullname" . }}``) many times. Cleared when full; only short
+#: texts are kept, so the cache stays small whatever the files hold.
 _INSIDES: dict[str, tuple[int, str, str, str]] = {}
 INSIDES_KEPT = 20_000
+INSIDE_CHARS_KEPT = 256
 
 
 def find_actions(source: str) -> list[Action]:
@@ -240,9 +242,11 @@ def find_actions(source: str) -> list[Action]:
             raw = source[pos + 2 : end - 2]
             inside = insides.get(raw)
             if inside is None:
-                if len(insides) >= INSIDES_KEPT:
-                    insides.clear()
-                inside = insides[raw] = _read_inside(raw, True)
+                inside = _read_inside(raw, True)
+                if len(raw) <= INSIDE_CHARS_KEPT:
+                    if len(insides) >= INSIDES_KEPT:
+                        insides.clear()
+                    insides[raw] = inside
             lead, body, kind, keyword = inside
             actions.append(Action(Span(pos, end), body, pos + 2 + lead, kind, keyword))
         else:
@@ -288,11 +292,20 @@ def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int, str]]:
     return out
 
 
-# By body: charts write the same few (``include "x.labels" . | nindent 4``) in every template.
-@functools.lru_cache(maxsize=8192)
 def _ends_with_indenter(body: str) -> bool:
     """Whether the action's last top-level command is ``indent``/``nindent``: only then is
     its output an indented block (``... | indent 2 | trim | quote`` is a scalar again)."""
+    # Kept by body when short: charts write the same few (``include "x.labels" . | nindent 4``)
+    # in every template.
+    return _ends_with_indenter_kept(body) if len(body) <= INSIDE_CHARS_KEPT else _last_command_indents(body)
+
+
+@functools.lru_cache(maxsize=8192)
+def _ends_with_indenter_kept(body: str) -> bool:
+    return _last_command_indents(body)
+
+
+def _last_command_indents(body: str) -> bool:
     depth = 0
     last: list = []
     current: list = []

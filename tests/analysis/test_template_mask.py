@@ -158,3 +158,14 @@ def test_corpus_actions_end_where_the_scanner_ends_them():
     for path in _corpus_templates():
         src = path.read_text(encoding="utf-8")
         assert [(a.span.start, a.span.end, not a.unterminated) for a in find_actions(src)] == _scanned(src), path
+
+
+def test_only_short_action_texts_are_kept_between_files():
+    from hook_lsp.analysis import template_mask
+
+    long_body = " .Values." + "a" * template_mask.INSIDE_CHARS_KEPT + " "
+    short_body = " .Values.kept "
+    for _ in range(2):  # the second read of each comes from the cache, or is read again
+        actions = template_mask.find_actions("{{" + long_body + "}}{{" + short_body + "}}")
+        assert [a.body for a in actions] == [long_body.strip(), short_body.strip()]
+    assert short_body in template_mask._INSIDES and long_body not in template_mask._INSIDES

@@ -340,13 +340,6 @@ def value_size(v: object, limit: int) -> int:
 def within_budget(name: str, args: list, limit: int) -> bool:
     """Whether ``name(*args)`` stays within ``limit`` characters, decided before running it
     (``indent 1000000000`` or a doubling ``printf`` would otherwise allocate gigabytes)."""
-    if name not in SIZED:
-        # Most calls: what the function returns grows at most with what it is given.
-        total = 0
-        for a in args:
-            if isinstance(a, (str, list, dict)):
-                total += len(a)
-        return total <= limit
     if name in ("indent", "nindent") and len(args) == 2 and isinstance(args[0], int):
         text = args[1] if isinstance(args[1], str) else ""
         return args[0] * (text.count("\n") + 1) + len(text) <= limit
@@ -361,6 +354,8 @@ def within_budget(name: str, args: list, limit: int) -> bool:
         for a in args:  # `value_size` of each, without its walk for a string or a number
             total += len(a) if isinstance(a, str) else value_size(a, limit) if isinstance(a, (dict, list, tuple)) else 8
         return total <= limit
+    # The rest (`Evaluator.call` does this inline for names outside `SIZED`): what the function
+    # returns grows at most with what it is given.
     total = 0
     for a in args:
         if isinstance(a, (str, list, dict)):
