@@ -202,28 +202,32 @@ def test_helper_library_parses_only_what_is_asked_and_the_last_definition_wins()
     assert define_names('{{ define "a\\x62" }}{{ end }}') is None
 
 
+def _rendered_events(tmp_path: Path, templates: dict[str, str], values: str) -> dict[str, str]:
+    """Hook name -> event of a chart of ``templates`` over ``values``, helpers and values resolved."""
+    root = make_chart(tmp_path / "app", "app", templates)
+    (root / "values.yaml").write_text(values)
+    chart = Chart.load(root, enrich=Resolver())
+    return {e.name: e.event for ev in ("pre-install", "post-install") for e in chart.order(ev)}
+
+
 def test_a_template_that_changes_values_renders_on_its_own_copy(tmp_path):
-    root = make_chart(
-        tmp_path / "app",
-        "app",
+    events = _rendered_events(
+        tmp_path,
         {
             "setter.yaml": '{{- $_ := set .Values "event" "post-install" }}\n'
             + hook("Job", "setter", "{{ .Values.event }}"),
             "reader.yaml": hook("Job", "reader", "{{ .Values.event }}"),
         },
+        "event: pre-install\n",
     )
-    (root / "values.yaml").write_text("event: pre-install\n")
-    chart = Chart.load(root, enrich=Resolver())
-    events = {e.name: e.event for ev in ("pre-install", "post-install") for e in chart.order(ev)}
     assert events == {"setter": "post-install", "reader": "pre-install"}
 
 
 def test_merge_shares_the_sources_maps_as_helm_does(tmp_path):
     # Sprig's merge (mergo) puts the source's own maps in the result: `set` on one changes the
     # source too, values included (Helm's engine renders "2" and "post-install" here).
-    root = make_chart(
-        tmp_path / "app",
-        "app",
+    events = _rendered_events(
+        tmp_path,
         {
             "merger.yaml": '{{- $a := dict "x" 1 }}{{- $b := merge (dict) (dict "n" $a) }}'
             '{{- $_ := set $b.n "y" 2 }}{{- $v := merge (dict) .Values }}'
@@ -231,10 +235,8 @@ def test_merge_shares_the_sources_maps_as_helm_does(tmp_path):
             + hook("Job", "merger-{{ $a.y }}", "{{ .Values.sub.event }}"),
             "reader.yaml": hook("Job", "reader", "{{ .Values.sub.event }}"),
         },
+        "sub:\n  event: pre-install\n",
     )
-    (root / "values.yaml").write_text("sub:\n  event: pre-install\n")
-    chart = Chart.load(root, enrich=Resolver())
-    events = {e.name: e.event for ev in ("pre-install", "post-install") for e in chart.order(ev)}
     assert events == {"merger-2": "post-install", "reader": "pre-install"}
 
 

@@ -128,6 +128,10 @@ def _merge_sources(dst, srcs: tuple, overwrite: bool):
 
 
 def _merge_into(dst: dict, src: dict, overwrite: bool) -> None:
+    # Sprig v3.3.0 dict.go `merge`/`mergeOverwrite` call dario.cat/mergo v1.0.1 `Merge`/
+    # `MergeWithOverwrite`; merge.go `deepMerge`, case reflect.Map: two maps merge key by key,
+    # else `dst.SetMapIndex(key, srcElement)` when overwriting, when dst lacks the key, or when
+    # its value `isEmptyValue` (mergo.go) — the source's own value, not a copy.
     writable(dst)
     for k, v in src.items():
         if k in dst and isinstance(dst[k], dict) and isinstance(v, dict):
@@ -140,9 +144,9 @@ def _merge_into(dst: dict, src: dict, overwrite: bool) -> None:
 
 
 def _mergo_empty(v) -> bool:
-    """mergo's ``isEmptyValue``: ``merge`` fills a key whose value is empty as if it were
-    missing (nil, "", 0, false, an empty map or list; Helm's engine renders so). An unknown
-    value is not known to be empty: the key keeps it, and stays unknown."""
+    """mergo's ``isEmptyValue`` (dario.cat/mergo v1.0.1 mergo.go): ``merge`` fills a key whose
+    value is empty as if it were missing (nil, "", 0, false, an empty map or list; Helm's engine
+    renders so). An unknown value is not known to be empty: the key keeps it, and stays unknown."""
     if v is None or v is False or v == "":
         return True
     if isinstance(v, (int, float)) and not isinstance(v, bool):

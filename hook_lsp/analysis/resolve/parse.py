@@ -248,15 +248,25 @@ def _trims(source: str, action: Action) -> tuple[bool, bool]:
 def text_chunk(source: str, actions: list[Action], i: int) -> Text:
     """`text_chunks` ``[i]`` alone: the literal text before action ``i`` (after the last one
     when ``i == len(actions)``), trimmed as the markers around it ask."""
-    chunk_start = actions[i - 1].span.end if i > 0 else 0
-    chunk_end = actions[i].span.start if i < len(actions) else len(source)
-    if i > 0 and _trims(source, actions[i - 1])[1]:
-        while chunk_start < chunk_end and source[chunk_start] in " \t\r\n":
-            chunk_start += 1
-    if i < len(actions) and _trims(source, actions[i])[0]:
-        while chunk_end > chunk_start and source[chunk_end - 1] in " \t\r\n":
-            chunk_end -= 1
-    return Text(source[chunk_start:chunk_end], chunk_start)
+    return _cut(
+        source,
+        actions[i - 1].span.end if i > 0 else 0,
+        actions[i].span.start if i < len(actions) else len(source),
+        i > 0 and _trims(source, actions[i - 1])[1],
+        i < len(actions) and _trims(source, actions[i])[0],
+    )
+
+
+def _cut(source: str, start: int, end: int, trim_start: bool, trim_end: bool) -> Text:
+    """``source[start:end]`` as a `Text`, white space trimmed where a marker asks."""
+    chunk = source[start:end]
+    if trim_start:
+        stripped = chunk.lstrip(_SPACE)
+        start += len(chunk) - len(stripped)
+        chunk = stripped
+    if trim_end:
+        chunk = chunk.rstrip(_SPACE)
+    return Text(chunk, start)
 
 
 _SPACE = " \t\r\n"
@@ -271,21 +281,9 @@ def text_chunks(source: str, actions: list[Action]) -> list[Text]:
     trim_start = False
     for action in actions:
         left, right = _trims(source, action)
-        chunk = source[start : action.span.start]
-        if trim_start:
-            stripped = chunk.lstrip(_SPACE)
-            start += len(chunk) - len(stripped)
-            chunk = stripped
-        if left:
-            chunk = chunk.rstrip(_SPACE)
-        out.append(Text(chunk, start))
+        out.append(_cut(source, start, action.span.start, trim_start, left))
         start, trim_start = action.span.end, right
-    chunk = source[start:]
-    if trim_start:
-        stripped = chunk.lstrip(_SPACE)
-        start += len(chunk) - len(stripped)
-        chunk = stripped
-    out.append(Text(chunk, start))
+    out.append(_cut(source, start, len(source), trim_start, False))
     return out
 
 
